@@ -1,0 +1,31 @@
+package org.shiftnet4j.kernel;
+
+import org.shiftnet4j.tensor.Tensor;
+
+/**
+ * One family of compute kernels. Two implementations exist: the Vector API one and a plain scalar reference that
+ * defines the semantics and is what every SIMD kernel is tested against. {@link KernelProvider} picks one at start-up.
+ *
+ * <p>Callers (the ops) validate shapes, layouts and aliasing before calling; kernels assume valid arguments but
+ * still never touch memory outside the tensors' segments (every access is bounds checked by the FFM API).
+ * Both tensors of one call have the same layout. Implementations are stateless and thread-safe.
+ */
+public interface Kernels {
+    /** Short name for logs and reports: "vector-256", "scalar". */
+    String name();
+
+    /** {@code out[n,c,y,x] = in[n,c,y+dy[c],x+dx[c]]}, zero outside the image; same shape in and out. */
+    void shift(Tensor in, ShiftTable table, Tensor out);
+
+    /**
+     * Depthwise K×K convolution: {@code out[n,c,oy,ox] = bias[c] + Σ w[c,ky,kx]·in[n,c,oy·s−p+ky·d, ox·s−p+kx·d]},
+     * zero outside the image.
+     */
+    void depthwiseConv2d(Tensor in, DepthwiseWeights weights, Tensor out);
+
+    /**
+     * Pointwise convolution: {@code out[n,co,oy,ox] = bias[co] + Σ_ci W[co,ci]·in[n,ci,oy·s,ox·s]}, then
+     * {@code max(0, ·)} when {@code relu}.
+     */
+    void conv1x1(Tensor in, Conv1x1Weights weights, int stride, boolean relu, Tensor out);
+}

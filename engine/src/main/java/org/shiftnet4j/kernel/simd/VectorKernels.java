@@ -1,0 +1,47 @@
+package org.shiftnet4j.kernel.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.shiftnet4j.kernel.Conv1x1Weights;
+import org.shiftnet4j.kernel.DepthwiseWeights;
+import org.shiftnet4j.kernel.Kernels;
+import org.shiftnet4j.kernel.ShiftTable;
+import org.shiftnet4j.tensor.Tensor;
+
+/**
+ * The Vector API kernel family at the JVM's preferred vector width. Each op lives in its own final class with
+ * static methods (small, monomorphic, inlinable); this class only routes. Loaded reflectively by
+ * {@link org.shiftnet4j.kernel.KernelProvider} so nothing touches the incubator module unless it is present.
+ */
+public final class VectorKernels implements Kernels {
+    /** The one species every kernel uses; {@code static final} so C2 can intrinsify. */
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private final String name = "vector-" + S.vectorBitSize();
+
+    public VectorKernels() {
+        if (S.length() < 4) {
+            throw new UnsupportedOperationException("preferred float vectors have " + S.length() + " lanes; at least 4 needed");
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void shift(Tensor in, ShiftTable table, Tensor out) {
+        VectorShift.shift(in, table, out);
+    }
+
+    @Override
+    public void depthwiseConv2d(Tensor in, DepthwiseWeights weights, Tensor out) {
+        VectorDepthwise.depthwiseConv2d(in, weights, out);
+    }
+
+    @Override
+    public void conv1x1(Tensor in, Conv1x1Weights weights, int stride, boolean relu, Tensor out) {
+        VectorConv1x1.conv1x1(in, weights, stride, relu, out);
+    }
+}
