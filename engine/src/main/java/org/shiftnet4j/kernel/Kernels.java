@@ -28,4 +28,34 @@ public interface Kernels {
      * {@code max(0, ·)} when {@code relu}.
      */
     void conv1x1(Tensor in, Conv1x1Weights weights, int stride, boolean relu, Tensor out);
+
+    /** General K×K convolution with groups, stride, zero padding and dilation; then ReLU when {@code relu}. */
+    void conv2d(Tensor in, Conv2dWeights weights, boolean relu, Tensor out);
+
+    /**
+     * Per-channel affine map (inference BatchNorm, folded): {@code out = in·scale[c] + shift[c]}, then ReLU when
+     * {@code relu}. {@code in} and {@code out} may be the same tensor.
+     */
+    void scaleShift(Tensor in, float[] scale, float[] shift, boolean relu, Tensor out);
+
+    /** {@code out = a + b} elementwise, then ReLU when {@code relu}; {@code out} may be {@code a} or {@code b}. */
+    void add(Tensor a, Tensor b, boolean relu, Tensor out);
+
+    /** {@code out = max(0, in)}; {@code out} may be {@code in}. */
+    void relu(Tensor in, Tensor out);
+
+    /**
+     * Average pooling with a K×K window, stride and zero padding; {@code countIncludePad} divides by K² everywhere
+     * (PyTorch's default) instead of by the number of in-image taps.
+     */
+    void avgPool(Tensor in, int kernelSize, int stride, int padding, boolean countIncludePad, Tensor out);
+
+    /** Mean over H×W: {@code out} is N×C×1×1. */
+    void globalAvgPool(Tensor in, Tensor out);
+
+    /** Softmax over the channels of every pixel (logits are N×C×1×1); {@code out} may be {@code in}. */
+    void softmax(Tensor in, Tensor out);
+
+    /** Copies the interior of {@code in} into {@code out} (same shape and layout; e.g. into a concat slice). */
+    void copy(Tensor in, Tensor out);
 }

@@ -2,6 +2,8 @@ package org.shiftnet4j.kernel;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A per-channel table of integer offsets (dy, dx): a shift reads {@code out[n,c,y,x] = in[n,c,y+dy[c],x+dx[c]]},
@@ -21,6 +23,8 @@ public final class ShiftTable {
     private final int kernelSize;
     private final int dilation;
     private final String description;
+    /** Kernel-specific plans derived from this table (e.g. per-vector-block masks), computed once and reused. */
+    private final ConcurrentHashMap<Object, Object> derived = new ConcurrentHashMap<>();
 
     private ShiftTable(int[] dy, int[] dx, int kernelSize, int dilation, String description) {
         this.dy = dy;
@@ -129,6 +133,20 @@ public final class ShiftTable {
             weights[(c * k + ky) * k + kx] = 1f;
         }
         return weights;
+    }
+
+    /**
+     * A value derived from this table by a kernel, computed on first use and cached for the table's life, so that
+     * kernels can precompute plans without allocating on every call. {@code compute} should be a non-capturing
+     * function (a static method reference) so that a cache hit allocates nothing.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T derived(Object key, Function<ShiftTable, T> compute) {
+        Object value = derived.get(key);
+        if (value == null) {
+            value = derived.computeIfAbsent(key, k -> compute.apply(this));
+        }
+        return (T) value;
     }
 
     @Override

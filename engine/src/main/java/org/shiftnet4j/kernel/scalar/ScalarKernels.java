@@ -3,6 +3,7 @@ package org.shiftnet4j.kernel.scalar;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.shiftnet4j.kernel.Conv1x1Weights;
+import org.shiftnet4j.kernel.Conv2dWeights;
 import org.shiftnet4j.kernel.DepthwiseWeights;
 import org.shiftnet4j.kernel.Kernels;
 import org.shiftnet4j.kernel.ShiftTable;
@@ -91,5 +92,45 @@ public final class ScalarKernels implements Kernels {
                 }
             }
         }
+    }
+
+    @Override
+    public void conv2d(Tensor in, Conv2dWeights weights, boolean relu, Tensor out) {
+        ScalarConv2d.conv2d(in, weights, relu, out);
+    }
+
+    @Override
+    public void scaleShift(Tensor in, float[] scale, float[] shift, boolean relu, Tensor out) {
+        ScalarElementwise.scaleShift(in, scale, shift, relu, out);
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, boolean relu, Tensor out) {
+        ScalarElementwise.add(a, b, relu, out);
+    }
+
+    @Override
+    public void relu(Tensor in, Tensor out) {
+        ScalarElementwise.relu(in, out);
+    }
+
+    @Override
+    public void avgPool(Tensor in, int kernelSize, int stride, int padding, boolean countIncludePad, Tensor out) {
+        ScalarPooling.avgPool(in, kernelSize, stride, padding, countIncludePad, out);
+    }
+
+    @Override
+    public void globalAvgPool(Tensor in, Tensor out) {
+        ScalarPooling.globalAvgPool(in, out);
+    }
+
+    @Override
+    public void softmax(Tensor in, Tensor out) {
+        ScalarElementwise.softmax(in, out);
+    }
+
+    @Override
+    public void copy(Tensor in, Tensor out) {
+        ScalarElementwise.copy(in, out);
     }
 }

@@ -3,6 +3,7 @@ package org.shiftnet4j.kernel.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.shiftnet4j.kernel.Conv1x1Weights;
+import org.shiftnet4j.kernel.Conv2dWeights;
 import org.shiftnet4j.kernel.DepthwiseWeights;
 import org.shiftnet4j.kernel.Kernels;
 import org.shiftnet4j.kernel.ShiftTable;
@@ -43,5 +44,45 @@ public final class VectorKernels implements Kernels {
     @Override
     public void conv1x1(Tensor in, Conv1x1Weights weights, int stride, boolean relu, Tensor out) {
         VectorConv1x1.conv1x1(in, weights, stride, relu, out);
+    }
+
+    @Override
+    public void conv2d(Tensor in, Conv2dWeights weights, boolean relu, Tensor out) {
+        VectorConv2d.conv2d(in, weights, relu, out);
+    }
+
+    @Override
+    public void scaleShift(Tensor in, float[] scale, float[] shift, boolean relu, Tensor out) {
+        VectorElementwise.scaleShift(in, scale, shift, relu, out);
+    }
+
+    @Override
+    public void add(Tensor a, Tensor b, boolean relu, Tensor out) {
+        VectorElementwise.add(a, b, relu, out);
+    }
+
+    @Override
+    public void relu(Tensor in, Tensor out) {
+        VectorElementwise.relu(in, out);
+    }
+
+    @Override
+    public void avgPool(Tensor in, int kernelSize, int stride, int padding, boolean countIncludePad, Tensor out) {
+        VectorPooling.avgPool(in, kernelSize, stride, padding, countIncludePad, out);
+    }
+
+    @Override
+    public void globalAvgPool(Tensor in, Tensor out) {
+        VectorPooling.globalAvgPool(in, out);
+    }
+
+    @Override
+    public void softmax(Tensor in, Tensor out) {
+        VectorElementwise.softmax(in, out);
+    }
+
+    @Override
+    public void copy(Tensor in, Tensor out) {
+        VectorElementwise.copy(in, out);
     }
 }

@@ -1,0 +1,14 @@
+package org.shiftnet4j.kernel.scalar;
+
+import org.shiftnet4j.kernel.Conv2dWeights;
+import org.shiftnet4j.tensor.Tensor;
+
+/** PLACEHOLDER until the kernel lands. */
+final class ScalarConv2d {
+    private ScalarConv2d() {
+    }
+
+    static void conv2d(Tensor in, Conv2dWeights weights, boolean relu, Tensor out) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+}
