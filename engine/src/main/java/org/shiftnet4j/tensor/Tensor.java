@@ -63,6 +63,31 @@ public final class Tensor {
             throw new IllegalArgumentException("tensor too large: " + describe(n, c, h, w) + " border " + border);
         }
         MemorySegment segment = arena.allocate(Math.max(elements, 1) * Float.BYTES, ALIGNMENT);
+        return wrap(segment, layout, n, c, h, w, border);
+    }
+
+    /**
+     * A tensor over existing memory (for example a slot of a planned activation arena), laid out exactly as
+     * {@link #allocate(Arena, Layout, int, int, int, int, int)} would lay it out. The segment must be large enough;
+     * the caller is responsible for the border being zero.
+     */
+    public static Tensor wrap(MemorySegment segment, Layout layout, int n, int c, int h, int w, int border) {
+        Objects.requireNonNull(segment, "segment");
+        Objects.requireNonNull(layout, "layout");
+        checkShape(n, c, h, w);
+        if (border < 0) {
+            throw new IllegalArgumentException("border must be >= 0, got " + border);
+        }
+        long hp = (long) h + 2L * border;
+        long wp = (long) w + 2L * border;
+        long bytes = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact((long) n, c), hp), wp) * Float.BYTES;
+        if (segment.byteSize() < bytes) {
+            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for "
+                    + describe(n, c, h, w) + " " + layout + " with border " + border + ": " + bytes + " bytes needed");
+        }
+        if (segment.address() % Float.BYTES != 0 && segment.isNative()) {
+            throw new IllegalArgumentException("segment address " + segment.address() + " is not float aligned");
+        }
         return switch (layout) {
             case NCHW -> new Tensor(segment, layout, n, c, h, w, border,
                     c * hp * wp, hp * wp, wp, 1, border * wp + border);

@@ -1,0 +1,205 @@
+package org.shiftnet4j.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Objects;
+import org.shiftnet4j.graph.Value;
+import org.shiftnet4j.tensor.Layout;
+import org.shiftnet4j.tensor.Tensor;
+
+/**
+ * One thread's handle on a {@link Model}: every activation buffer is allocated up front for a maximum batch, and
+ * every step is bound to its buffers for each batch size, so {@link #run} allocates nothing. Not thread-safe: use
+ * one session per thread (sessions of one model share its weights). Close it to free its memory and threads.
+ */
+public final class Session implements AutoCloseable {
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+
+    private final Model model;
+    private final int maxBatch;
+    private final Arena arena;
+    private final IntraOpPool pool;
+    /** bound[b-1][i]: step i bound to the buffers of a batch of b images. */
+    private final Step.Bound[][] bound;
+    /** Input and output tensors for each batch size. */
+    private final Tensor[] inputs, outputs;
+    private final Value inputValue, outputValue;
+    private volatile boolean closed;
+
+    Session(Model model, int maxBatch, int threads) {
+        if (maxBatch < 1) throw new IllegalArgumentException("maximum batch must be >= 1, got " + maxBatch);
+        if (threads < 1) throw new IllegalArgumentException("intra-op threads must be >= 1, got " + threads);
+        this.model = model;
+        this.maxBatch = maxBatch;
+        this.inputValue = model.input();
+        this.outputValue = model.output();
+        this.arena = Arena.ofShared(); // workers of the intra-op pool touch the buffers too
+        try {
+            long[] slotFloats = model.slotFloats();
+            MemorySegment[] slots = new MemorySegment[slotFloats.length];
+            for (int s = 0; s < slots.length; s++) {
+                slots[s] = arena.allocate(Math.max(1, slotFloats[s] * maxBatch) * Float.BYTES, Tensor.ALIGNMENT);
+            }
+            List<Value> values = model.graph().values();
+            List<Step> steps = model.steps();
+            this.pool = new IntraOpPool(threads, "shiftnet4j-" + model.graph().name());
+            this.bound = new Step.Bound[maxBatch][];
+            this.inputs = new Tensor[maxBatch];
+            this.outputs = new Tensor[maxBatch];
+            for (int b = 1; b <= maxBatch; b++) {
+                Tensor[] views = new Tensor[values.size()];
+                for (Value v : values) {
+                    int slot = model.slotOf(v.id());
+                    if (slot >= 0) {
+                        views[v.id()] = Tensor.wrap(slots[slot], model.layout(), b, v.channels(), v.height(), v.width(), 0);
+                    }
+                }
+                bound[b - 1] = new Step.Bound[steps.size()];
+                for (int i = 0; i < steps.size(); i++) bound[b - 1][i] = steps.get(i).bind(views, threads);
+                inputs[b - 1] = views[inputValue.id()];
+                outputs[b - 1] = views[outputValue.id()];
+            }
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public Model model() { return model; }
+    public int maxBatch() { return maxBatch; }
+    /** Output values per image (the number of classes for a classifier). */
+    public int outputSize() { return (int) outputValue.elementsPerImage(); }
+    /** Input values per image (C·H·W). */
+    public int inputSize() { return (int) inputValue.elementsPerImage(); }
+
+    /**
+     * Runs {@code batch} images. {@code input} holds batch·C·H·W floats in {@code inputLayout} order;
+     * {@code output} receives batch·outputSize() floats (logits), image after image.
+     */
+    public void run(float[] input, Layout inputLayout, int batch, float[] output) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(inputLayout, "inputLayout");
+        checkBatch(batch);
+        checkLength("input", input.length, (long) batch * inputSize());
+        checkLength("output", output.length, (long) batch * outputSize());
+        Tensor in = inputs[batch - 1];
+        in.copyFrom(input, inputLayout);
+        execute(batch);
+        outputs[batch - 1].copyTo(output, Layout.NCHW);
+    }
+
+    /**
+     * Runs {@code batch} images read from native or heap memory: {@code input} holds at least batch·C·H·W floats in
+     * {@code inputLayout} order (native byte order); {@code output} receives batch·outputSize() floats.
+     */
+    public void run(MemorySegment input, Layout inputLayout, int batch, MemorySegment output) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(inputLayout, "inputLayout");
+        checkBatch(batch);
+        checkLength("input segment", input.byteSize() / Float.BYTES, (long) batch * inputSize());
+        checkLength("output segment", output.byteSize() / Float.BYTES, (long) batch * outputSize());
+        Tensor in = inputs[batch - 1];
+        copyIn(input, inputLayout, in);
+        execute(batch);
+        Tensor out = outputs[batch - 1];
+        int k = outputSize();
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < k; c++) {
+                // The output value is C×1×1 per image, so both layouts store it image by image, channel by channel.
+                output.setAtIndex(F, (long) n * k + c, out.segment().getAtIndex(F, out.index(n, c, 0, 0)));
+            }
+        }
+    }
+
+    /** Convenience form that allocates and returns the logits. */
+    public float[] run(float[] input, Layout inputLayout, int batch) {
+        float[] out = new float[batch * outputSize()];
+        run(input, inputLayout, batch, out);
+        return out;
+    }
+
+    private void execute(int batch) {
+        if (closed) throw new IllegalStateException("session is closed");
+        Step.Bound[] steps = bound[batch - 1];
+        for (Step.Bound step : steps) pool.run(step);
+    }
+
+    private static void copyIn(MemorySegment src, Layout order, Tensor dst) {
+        int n = dst.batch(), c = dst.channels(), h = dst.height(), w = dst.width();
+        MemorySegment seg = dst.segment();
+        long i = 0;
+        if (order == Layout.NCHW) {
+            for (int in = 0; in < n; in++) for (int ic = 0; ic < c; ic++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+                seg.setAtIndex(F, dst.index(in, ic, y, x), src.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i++));
+            }
+        } else {
+            for (int in = 0; in < n; in++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) for (int ic = 0; ic < c; ic++) {
+                seg.setAtIndex(F, dst.index(in, ic, y, x), src.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i++));
+            }
+        }
+    }
+
+    private void checkBatch(int batch) {
+        if (batch < 1 || batch > maxBatch) {
+            throw new IllegalArgumentException("batch " + batch + " is outside 1.." + maxBatch
+                    + " (this session was created for at most " + maxBatch + " images)");
+        }
+    }
+
+    private void checkLength(String what, long actual, long expected) {
+        if (actual != expected && !(what.endsWith("segment") && actual > expected)) {
+            throw new IllegalArgumentException(what + " holds " + actual + " floats; " + expected + " expected for "
+                    + "this batch (input " + inputValue.shape() + ", output " + outputSize() + " per image)");
+        }
+    }
+
+    /** In-place softmax of each image's {@code classes} logits. */
+    public static void softmax(float[] logits, int classes) {
+        if (classes < 1 || logits.length % classes != 0) {
+            throw new IllegalArgumentException(logits.length + " logits are not a whole number of " + classes + "-class rows");
+        }
+        for (int row = 0; row < logits.length; row += classes) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < classes; i++) max = Math.max(max, logits[row + i]);
+            double sum = 0;
+            for (int i = 0; i < classes; i++) {
+                float e = (float) Math.exp(logits[row + i] - max);
+                logits[row + i] = e;
+                sum += e;
+            }
+            for (int i = 0; i < classes; i++) logits[row + i] = (float) (logits[row + i] / sum);
+        }
+    }
+
+    /** The {@code k} largest entries of one image's scores, best first (ties by lower index). */
+    public static int[] topK(float[] scores, int image, int classes, int k) {
+        if (k < 1 || k > classes) throw new IllegalArgumentException("top-k needs 1 <= k <= " + classes + ", got " + k);
+        int[] best = new int[k];
+        int filled = 0;
+        int base = image * classes;
+        for (int i = 0; i < classes; i++) {
+            float s = scores[base + i];
+            int pos = filled;
+            while (pos > 0 && scores[base + best[pos - 1]] < s) pos--;
+            if (pos < k) {
+                int end = Math.min(filled, k - 1);
+                System.arraycopy(best, pos, best, pos + 1, end - pos);
+                best[pos] = i;
+                if (filled < k) filled++;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        pool.close();
+        arena.close();
+    }
+}

@@ -1,0 +1,314 @@
+package org.shiftnet4j.runtime;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import org.shiftnet4j.kernel.Conv1x1Weights;
+import org.shiftnet4j.kernel.Conv2dWeights;
+import org.shiftnet4j.kernel.DepthwiseWeights;
+import org.shiftnet4j.kernel.Kernels;
+import org.shiftnet4j.kernel.ShiftTable;
+import org.shiftnet4j.tensor.Tensor;
+
+/** The step kinds a prepared model is made of. Each splits its work by output channels for intra-op threads. */
+final class Steps {
+    /** Channel ranges of a split start on whole 256-bit vectors where the width allows. */
+    private static final int ALIGN = 8;
+
+    private Steps() {
+    }
+
+    /** Per-part derived data (weight slices, sub-tables), computed once per thread count and shared by sessions. */
+    private static final class PerParts<T> {
+        private final ConcurrentHashMap<Integer, T[]> cache = new ConcurrentHashMap<>();
+        private final int channels;
+        private final IntFunction<T[]> newArray;
+        private final RangeFunction<T> make;
+
+        PerParts(int channels, IntFunction<T[]> newArray, RangeFunction<T> make) {
+            this.channels = channels;
+            this.newArray = newArray;
+            this.make = make;
+        }
+
+        T[] get(int parts) {
+            return cache.computeIfAbsent(parts, p -> {
+                int[] b = Step.split(channels, p, ALIGN);
+                T[] out = newArray.apply(p);
+                for (int i = 0; i < p; i++) out[i] = b[i + 1] > b[i] ? make.apply(b[i], b[i + 1]) : null;
+                return out;
+            });
+        }
+    }
+
+    @FunctionalInterface
+    private interface RangeFunction<T> {
+        T apply(int from, int to);
+    }
+
+    private static Tensor[] slices(Tensor t, int parts) {
+        int[] b = Step.split(t.channels(), parts, ALIGN);
+        Tensor[] out = new Tensor[parts];
+        for (int i = 0; i < parts; i++) out[i] = b[i + 1] > b[i] ? t.channelSlice(b[i], b[i + 1] - b[i]) : null;
+        return out;
+    }
+
+    private static float[] range(float[] a, int from, int to) {
+        return Arrays.copyOfRange(a, from, to);
+    }
+
+    /** 1×1 convolution or linear layer (BN folded into weights and bias, optional fused ReLU). */
+    static final class Pointwise extends Step {
+        private final Kernels kernels;
+        private final int stride;
+        private final boolean relu;
+        private final PerParts<Conv1x1Weights> weights;
+
+        Pointwise(int in, int out, String description, Kernels kernels, int cin, int cout, float[] w, float[] bias,
+                  int stride, boolean relu) {
+            super(new int[] {in}, out, description);
+            this.kernels = kernels;
+            this.stride = stride;
+            this.relu = relu;
+            this.weights = new PerParts<>(cout, Conv1x1Weights[]::new, (from, to) ->
+                    new Conv1x1Weights(cin, to - from, range(w, from * cin, to * cin), range(bias, from, to)));
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor in = views[inputs[0]];
+            Tensor[] outs = slices(views[output], parts);
+            Conv1x1Weights[] ws = weights.get(parts);
+            return part -> {
+                if (ws[part] != null) kernels.conv1x1(in, ws[part], stride, relu, outs[part]);
+            };
+        }
+    }
+
+    /** Depthwise K×K convolution (groups = channels), optional ReLU afterwards. */
+    static final class Depthwise extends Step {
+        private final Kernels kernels;
+        private final boolean relu;
+        private final PerParts<DepthwiseWeights> weights;
+
+        Depthwise(int in, int out, String description, Kernels kernels, int channels, int k, int stride, int padding,
+                  float[] w, float[] bias, boolean relu) {
+            super(new int[] {in}, out, description);
+            this.kernels = kernels;
+            this.relu = relu;
+            this.weights = new PerParts<>(channels, DepthwiseWeights[]::new, (from, to) ->
+                    new DepthwiseWeights(to - from, k, stride, padding, 1, range(w, from * k * k, to * k * k),
+                            range(bias, from, to)));
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = slices(views[inputs[0]], parts);
+            Tensor[] outs = slices(views[output], parts);
+            DepthwiseWeights[] ws = weights.get(parts);
+            return part -> {
+                if (ws[part] == null) return;
+                kernels.depthwiseConv2d(ins[part], ws[part], outs[part]);
+                if (relu) kernels.relu(outs[part], outs[part]);
+            };
+        }
+    }
+
+    /** General convolution; split by output channels when it has a single group. */
+    static final class Convolution extends Step {
+        private final Kernels kernels;
+        private final boolean relu;
+        private final int groups;
+        private final PerParts<Conv2dWeights> weights;
+
+        Convolution(int in, int out, String description, Kernels kernels, int cin, int cout, int groups, int k,
+                    int stride, int padding, float[] w, float[] bias, boolean relu) {
+            super(new int[] {in}, out, description);
+            this.kernels = kernels;
+            this.relu = relu;
+            this.groups = groups;
+            int perOut = cin / groups * k * k;
+            this.weights = new PerParts<>(cout, Conv2dWeights[]::new, (from, to) ->
+                    new Conv2dWeights(cin, to - from, groups, k, stride, padding, 1,
+                            range(w, from * perOut, to * perOut), range(bias, from, to)));
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor in = views[inputs[0]];
+            if (groups != 1) {
+                Conv2dWeights whole = weights.get(1)[0];
+                Tensor out = views[output];
+                return part -> {
+                    if (part == 0) kernels.conv2d(in, whole, relu, out);
+                };
+            }
+            Tensor[] outs = slices(views[output], parts);
+            Conv2dWeights[] ws = weights.get(parts);
+            return part -> {
+                if (ws[part] != null) kernels.conv2d(in, ws[part], relu, outs[part]);
+            };
+        }
+    }
+
+    /** A BatchNorm that could not be folded into a convolution: per-channel scale and shift, optional ReLU. */
+    static final class ScaleShift extends Step {
+        private final Kernels kernels;
+        private final boolean relu;
+        private final PerParts<float[][]> params;
+
+        ScaleShift(int in, int out, String description, Kernels kernels, float[] scale, float[] shift, boolean relu) {
+            super(new int[] {in}, out, description);
+            this.kernels = kernels;
+            this.relu = relu;
+            this.params = new PerParts<>(scale.length, float[][][]::new,
+                    (from, to) -> new float[][] {range(scale, from, to), range(shift, from, to)});
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = slices(views[inputs[0]], parts);
+            Tensor[] outs = slices(views[output], parts);
+            float[][][] p = params.get(parts);
+            return part -> {
+                if (p[part] != null) kernels.scaleShift(ins[part], p[part][0], p[part][1], relu, outs[part]);
+            };
+        }
+    }
+
+    static final class Relu extends Step {
+        private final Kernels kernels;
+
+        Relu(int in, int out, Kernels kernels) {
+            super(new int[] {in}, out, "relu");
+            this.kernels = kernels;
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = slices(views[inputs[0]], parts);
+            Tensor[] outs = slices(views[output], parts);
+            return part -> {
+                if (ins[part] != null) kernels.relu(ins[part], outs[part]);
+            };
+        }
+    }
+
+    static final class Add extends Step {
+        private final Kernels kernels;
+        private final boolean relu;
+
+        Add(int left, int right, int out, String description, Kernels kernels, boolean relu) {
+            super(new int[] {left, right}, out, description);
+            this.kernels = kernels;
+            this.relu = relu;
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] as = slices(views[inputs[0]], parts);
+            Tensor[] bs = slices(views[inputs[1]], parts);
+            Tensor[] outs = slices(views[output], parts);
+            return part -> {
+                if (as[part] != null) kernels.add(as[part], bs[part], relu, outs[part]);
+            };
+        }
+    }
+
+    static final class Shift extends Step {
+        private final Kernels kernels;
+        private final PerParts<ShiftTable> tables;
+
+        Shift(int in, int out, String description, Kernels kernels, ShiftTable table) {
+            super(new int[] {in}, out, description);
+            this.kernels = kernels;
+            this.tables = new PerParts<>(table.channels(), ShiftTable[]::new, (from, to) -> {
+                if (from == 0 && to == table.channels()) return table;
+                int[] dy = new int[to - from], dx = new int[to - from];
+                for (int c = from; c < to; c++) {
+                    dy[c - from] = table.dy(c);
+                    dx[c - from] = table.dx(c);
+                }
+                return ShiftTable.explicit(dy, dx);
+            });
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = slices(views[inputs[0]], parts);
+            Tensor[] outs = slices(views[output], parts);
+            ShiftTable[] ts = tables.get(parts);
+            return part -> {
+                if (ts[part] != null) kernels.shift(ins[part], ts[part], outs[part]);
+            };
+        }
+    }
+
+    static final class AvgPool extends Step {
+        private final Kernels kernels;
+        private final int kernelSize, stride, padding;
+        private final boolean countIncludePad;
+
+        AvgPool(int in, int out, String description, Kernels kernels, int kernelSize, int stride, int padding,
+                boolean countIncludePad) {
+            super(new int[] {in}, out, description);
+            this.kernels = kernels;
+            this.kernelSize = kernelSize;
+            this.stride = stride;
+            this.padding = padding;
+            this.countIncludePad = countIncludePad;
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = slices(views[inputs[0]], parts);
+            Tensor[] outs = slices(views[output], parts);
+            return part -> {
+                if (ins[part] != null) kernels.avgPool(ins[part], kernelSize, stride, padding, countIncludePad, outs[part]);
+            };
+        }
+    }
+
+    static final class GlobalAvgPool extends Step {
+        private final Kernels kernels;
+
+        GlobalAvgPool(int in, int out, Kernels kernels) {
+            super(new int[] {in}, out, "global avgpool");
+            this.kernels = kernels;
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = slices(views[inputs[0]], parts);
+            Tensor[] outs = slices(views[output], parts);
+            return part -> {
+                if (ins[part] != null) kernels.globalAvgPool(ins[part], outs[part]);
+            };
+        }
+    }
+
+    /** Concatenation by copying every part into its channel range of the output. */
+    static final class Concat extends Step {
+        private final Kernels kernels;
+
+        Concat(int[] parts, int out, Kernels kernels) {
+            super(parts, out, "concat");
+            this.kernels = kernels;
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = new Tensor[inputs.length];
+            Tensor[] outs = new Tensor[inputs.length];
+            int offset = 0;
+            for (int i = 0; i < inputs.length; i++) {
+                ins[i] = views[inputs[i]];
+                outs[i] = views[output].channelSlice(offset, ins[i].channels());
+                offset += ins[i].channels();
+            }
+            return part -> {
+                for (int i = part; i < ins.length; i += parts) kernels.copy(ins[i], outs[i]);
+            };
+        }
+    }
+}
