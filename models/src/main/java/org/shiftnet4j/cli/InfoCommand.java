@@ -1,0 +1,83 @@
+package org.shiftnet4j.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+import org.shiftnet4j.graph.Graph;
+import org.shiftnet4j.graph.Node;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Prints a network's layers (op, output shape, parameters, multiply-adds) and totals.")
+final class InfoCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Graph g = modelOptions.build();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(json(g));
+        } else {
+            table(g, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void table(Graph g, PrintWriter out) {
+        out.printf("%s: input %s, output %s%n%n", g.name(), g.input().shape(), g.output().shape());
+        out.printf("%-4s %-22s %-14s %12s %16s%n", "#", "op", "output", "parameters", "multiply-adds");
+        int i = 0;
+        for (Node n : g.nodes()) {
+            if (n instanceof Node.Input) continue;
+            out.printf("%-4d %-22s %-14s %,12d %,16d%n", ++i, n.describe(), n.output().shape(),
+                    g.parameterCount(n, true), Graph.macs(n));
+        }
+        out.printf("%nparameters: %,d (%,d without BatchNorm)%n", g.parameterCount(true), g.parameterCount(false));
+        out.printf("multiply-adds per image: %,d%n", g.multiplyAdds());
+    }
+
+    private static String json(Graph g) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator j = new JsonFactory().createGenerator(w).useDefaultPrettyPrinter()) {
+            j.writeStartObject();
+            j.writeStringField("model", g.name());
+            j.writeStringField("input", g.input().shape());
+            j.writeStringField("output", g.output().shape());
+            j.writeNumberField("parameters", g.parameterCount(true));
+            j.writeNumberField("parametersWithoutBatchNorm", g.parameterCount(false));
+            j.writeNumberField("multiplyAdds", g.multiplyAdds());
+            j.writeArrayFieldStart("layers");
+            for (Node n : g.nodes()) {
+                if (n instanceof Node.Input) continue;
+                j.writeStartObject();
+                j.writeStringField("op", n.describe());
+                j.writeArrayFieldStart("output");
+                j.writeNumber(n.output().channels());
+                j.writeNumber(n.output().height());
+                j.writeNumber(n.output().width());
+                j.writeEndArray();
+                j.writeNumberField("parameters", g.parameterCount(n, true));
+                j.writeNumberField("multiplyAdds", Graph.macs(n));
+                j.writeEndObject();
+            }
+            j.writeEndArray();
+            j.writeEndObject();
+        }
+        return w.toString();
+    }
+}
