@@ -12,8 +12,9 @@ final class OpChecks {
     static void inputOutput(String op, Tensor in, Tensor out) {
         Objects.requireNonNull(in, op + ": input tensor");
         Objects.requireNonNull(out, op + ": output tensor");
-        in.requireAlive(op + " input");
-        out.requireAlive(op + " output");
+        // Messages are built only on failure: these checks run on every call of a hot op.
+        if (!in.segment().scope().isAlive()) in.requireAlive(op + " input");
+        if (!out.segment().scope().isAlive()) out.requireAlive(op + " output");
         if (in.layout() != out.layout()) {
             throw new IllegalArgumentException(op + ": input is " + in.layout() + " but output is " + out.layout()
                     + "; both must have the same layout (convert with Tensor.toLayout)");
