@@ -1,5 +1,8 @@
 package org.shiftnet4j.graph;
 
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.shiftnet4j.io.SafetensorsFile;
+import org.shiftnet4j.io.SafetensorsWriter;
+import org.shiftnet4j.io.WeightFileException;
 
 /**
  * The parameter values of a {@link Graph}, by PyTorch state_dict name, checked against the graph's
@@ -100,6 +106,30 @@ public final class Weights {
         // Box-Muller: SplittableRandom has no nextGaussian before JDK 17's RandomGenerator default, keep it explicit.
         double u1 = 1.0 - random.nextDouble(), u2 = random.nextDouble();
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /**
+     * Loads a safetensors file written from a PyTorch state_dict ({@code safetensors.torch.save_file(model.state_dict(),
+     * path)}): F32, F16 and BF16 are accepted; every missing, unexpected or mis-shaped tensor is listed in one
+     * {@link WeightFileException}; {@code num_batches_tracked} buffers are ignored.
+     */
+    public static Weights load(Graph graph, Path path) throws IOException {
+        Map<String, int[]> expected = new LinkedHashMap<>();
+        for (ParamSpec spec : graph.params().values()) expected.put(spec.name(), spec.shape());
+        try (Arena arena = Arena.ofConfined()) {
+            SafetensorsFile file = SafetensorsFile.open(path, arena);
+            file.validateShapes(expected, Weights::isIgnorable);
+            Map<String, float[]> values = new LinkedHashMap<>();
+            for (String name : expected.keySet()) values.put(name, file.floats(name));
+            return new Weights(values);
+        }
+    }
+
+    /** Writes these weights as an F32 safetensors file with PyTorch names (loadable by safetensors.torch.load_file). */
+    public void save(Graph graph, Path path) throws IOException {
+        SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt").metadata("model", graph.name());
+        for (ParamSpec spec : graph.params().values()) writer.add(spec.name(), spec.shape(), get(spec.name()));
+        writer.write(path);
     }
 
     /** The values of parameter {@code name}; do not modify. */

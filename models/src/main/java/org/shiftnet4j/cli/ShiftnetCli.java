@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./shiftnet}. */
 @Command(name = "shiftnet", mixinStandardHelpOptions = true, versionProvider = ShiftnetCli.Version.class,
         description = "Runs shift-based CNNs (ShiftNet, ShiftResNet) on the Java Vector API.",
-        subcommands = {DemoCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, InfoCommand.class, InitCommand.class, RunCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ShiftnetCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -28,6 +29,14 @@ public final class ShiftnetCli implements Runnable {
         // Users get a one-line reason, not a stack trace, for the errors we raise on bad input.
         cl.setExecutionExceptionHandler((e, line, parse) -> {
             PrintWriter err = line.getErr();
+            if (e instanceof java.nio.file.NoSuchFileException missing) {
+                err.println("shiftnet: no such file: " + missing.getFile());
+                return 2;
+            }
+            if (e instanceof java.nio.file.AccessDeniedException denied) {
+                err.println("shiftnet: permission denied: " + denied.getFile());
+                return 2;
+            }
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
                     || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
                 err.println("shiftnet: " + e.getMessage());
