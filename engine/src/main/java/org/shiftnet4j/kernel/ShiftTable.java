@@ -126,6 +126,11 @@ public final class ShiftTable {
      */
     public float[] oneHotDepthwiseWeights() {
         int k = kernelSize, half = k / 2;
+        long size = (long) dy.length * k * k;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("the one-hot depthwise kernels of " + this + " would need " + size
+                    + " floats (K = " + k + "); such a table is only practical as a shift");
+        }
         float[] weights = new float[dy.length * k * k];
         for (int c = 0; c < dy.length; c++) {
             int ky = dy[c] / dilation + half;
@@ -151,12 +156,13 @@ public final class ShiftTable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ShiftTable t && Arrays.equals(dy, t.dy) && Arrays.equals(dx, t.dx);
+        return o instanceof ShiftTable t && kernelSize == t.kernelSize && dilation == t.dilation
+                && Arrays.equals(dy, t.dy) && Arrays.equals(dx, t.dx);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(dy) + Arrays.hashCode(dx);
+        return Objects.hash(kernelSize, dilation, Arrays.hashCode(dy), Arrays.hashCode(dx));
     }
 
     @Override
