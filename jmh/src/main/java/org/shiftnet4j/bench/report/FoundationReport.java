@@ -53,7 +53,7 @@ public final class FoundationReport {
     private static final List<String> POINTWISE_SHAPES = List.of(BenchShapes.POINTWISE_C64,
             BenchShapes.POINTWISE_C128, BenchShapes.POINTWISE_C256, BenchShapes.POINTWISE_C512);
     private static final List<String> LAYOUTS = List.of("NCHW", "NHWC");
-    private static final String MISSING = "—";
+    static final String MISSING = "—";
 
     /** What the report states about the run besides the JMH results. */
     record Context(MachineInfo machine, int vectorBits, String command, String started, String written,
@@ -168,30 +168,36 @@ public final class FoundationReport {
     }
 
     private void appendRun(StringBuilder out) {
+        appendRunTable(out, results, context);
+    }
+
+    /** The "Run" section: date, CPU, JDK, fork arguments, vector width, JMH settings and the command. */
+    static void appendRunTable(StringBuilder out, List<JmhResult> results, Context context) {
         out.append("## Run\n\n");
         MarkdownTable table = new MarkdownTable("", "").text();
         table.row("Date", "run started " + context.started() + "; report written " + context.written());
         table.row("CPU", context.machine().cpuModel() + " (" + context.machine().logicalCpus() + " logical CPUs; "
                 + context.machine().vectorFlags() + ")");
-        table.row("JDK", distinct(s -> s.jdkVersion() + ", " + s.vmName() + " " + s.vmVersion()));
-        table.row("JVM", distinct(RunSettings::jvm));
-        table.row("Fork JVM arguments", distinct(s -> "`" + String.join(" ", s.jvmArgs()) + "`"));
+        table.row("JDK", distinctSetting(s -> s.jdkVersion() + ", " + s.vmName() + " " + s.vmVersion(), results));
+        table.row("JVM", distinctSetting(RunSettings::jvm, results));
+        table.row("Fork JVM arguments", distinctSetting(s -> "`" + String.join(" ", s.jvmArgs()) + "`", results));
         table.row("Vector width for FLOP counts", context.vectorBits() > 0
                 ? context.vectorBits() + " bits (" + context.vectorBits() / Float.SIZE + " floats)"
                 : "unknown (the report ran without jdk.incubator.vector)");
-        table.row("JMH", distinct(s -> s.jmhVersion() + ": " + s.forks() + " fork(s) × " + s.measurementIterations()
-                + " iterations of " + s.measurementTime() + " after " + s.warmupIterations() + " warm-up iterations of "
-                + s.warmupTime() + ", " + s.threads() + " thread(s)"));
+        table.row("JMH", distinctSetting(s -> s.jmhVersion() + ": " + s.forks() + " fork(s) × "
+                + s.measurementIterations() + " iterations of " + s.measurementTime() + " after "
+                + s.warmupIterations() + " warm-up iterations of " + s.warmupTime() + ", " + s.threads()
+                + " thread(s)", results));
         table.row("Mode", distinct(r -> r.mode() + " (" + r.primary().unit() + ")", results));
         table.row("Command", "`" + context.command() + "`");
         table.appendTo(out);
     }
 
-    private String distinct(Function<RunSettings, String> field) {
+    private static String distinctSetting(Function<RunSettings, String> field, List<JmhResult> results) {
         return distinct(r -> field.apply(r.settings()), results);
     }
 
-    private static String distinct(Function<JmhResult, String> field, List<JmhResult> results) {
+    static String distinct(Function<JmhResult, String> field, List<JmhResult> results) {
         Set<String> values = new LinkedHashSet<>();
         for (JmhResult r : results) {
             values.add(field.apply(r));
@@ -397,7 +403,7 @@ public final class FoundationReport {
         return other.isPresent() && ours.isPresent() ? num(other.get().micros() / ours.get().micros()) + "×" : MISSING;
     }
 
-    private static String pct(double fraction) {
+    static String pct(double fraction) {
         return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.0f%%", 100 * fraction) : MISSING;
     }
 
@@ -411,7 +417,7 @@ public final class FoundationReport {
         return String.format(Locale.ROOT, pattern, value);
     }
 
-    private static String err(double value) {
+    static String err(double value) {
         return Double.isFinite(value) ? num(value) : "n/a";
     }
 }
