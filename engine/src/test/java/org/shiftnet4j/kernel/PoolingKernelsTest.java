@@ -56,6 +56,26 @@ class PoolingKernelsTest {
         }
     }
 
+    /**
+     * Every window, stride and padding over every row width up to three vectors of 16 lanes: NCHW splits each row into
+     * clipped edge columns and whole vector blocks, and this walks every position of that split.
+     */
+    @Test
+    void avgPoolEveryRowSplit() {
+        int seed = 30_000;
+        for (int k = 1; k <= 4; k++) {
+            for (int stride = 1; stride <= 3; stride++) {
+                for (int padding = 0; padding <= k / 2; padding++) {
+                    int minSize = Math.max(1, k - 2 * padding);
+                    for (int w = minSize; w <= 3 * 16 + k + 4; w++) {   // three 512-bit vectors
+                        boolean includePad = (w & 1) == 0;
+                        checkAvgPool(seed++, Layout.NCHW, 1, 2, minSize + 1, w, new Pool(k, stride, padding, includePad));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void avgPoolOfOnePixel() {
         int seed = 20_000;

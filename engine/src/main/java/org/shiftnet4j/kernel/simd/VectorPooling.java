@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import org.shiftnet4j.tensor.Layout;
@@ -166,12 +165,12 @@ final class VectorPooling {
                         // The block's last load ends at input column (ox+LANES)*stride - padding + k - 2.
                         for (; ox + LANES <= outW && (ox + LANES) * stride - padding + k - 2 < w; ox += LANES) {
                             long firstTap = rowStart + (long) (ox * stride - padding) * Float.BYTES;
-                            FloatVector sum = switch (stride) {
-                                case 1 -> windowSums1(src, firstTap, rows, rowStep, k);
-                                case 2 -> windowSums2(src, firstTap, rows, rowStep, k);
-                                default -> windowSums3(src, firstTap, rows, rowStep, k);
-                            };
-                            sum.div(divisor).intoMemorySegment(dst, to + (long) ox * Float.BYTES, ORDER);
+                            long block = to + (long) ox * Float.BYTES;
+                            switch (stride) {
+                                case 1 -> poolBlock1(src, firstTap, rows, rowStep, k, divisor, dst, block);
+                                case 2 -> poolBlock2(src, firstTap, rows, rowStep, k, divisor, dst, block);
+                                default -> poolBlock3(src, firstTap, rows, rowStep, k, divisor, dst, block);
+                            }
                         }
                     }
                     for (; ox < outW; ox++) {
@@ -201,8 +200,12 @@ final class VectorPooling {
         }
     }
 
-    /** Window sums of LANES consecutive outputs at stride 1. */
-    private static FloatVector windowSums1(MemorySegment src, long firstTap, int rows, long rowStep, int k) {
+    // Each block method loads, sums and stores by itself: a vector returned from a call that C2 does not inline
+    // is boxed, i.e. allocated, once per block.
+
+    /** LANES consecutive outputs at stride 1. */
+    private static void poolBlock1(MemorySegment src, long firstTap, int rows, long rowStep, int k, float divisor,
+                                   MemorySegment dst, long to) {
         FloatVector sum = FloatVector.zero(S);
         for (int r = 0; r < rows; r++) {
             long tap = firstTap + r * rowStep;
@@ -210,11 +213,12 @@ final class VectorPooling {
                 sum = sum.add(FloatVector.fromMemorySegment(S, src, tap, ORDER));
             }
         }
-        return sum;
+        sum.div(divisor).intoMemorySegment(dst, to, ORDER);
     }
 
     /** Stride 2: sums at 2·LANES consecutive window starts, then keeps the even ones. */
-    private static FloatVector windowSums2(MemorySegment src, long firstTap, int rows, long rowStep, int k) {
+    private static void poolBlock2(MemorySegment src, long firstTap, int rows, long rowStep, int k, float divisor,
+                                   MemorySegment dst, long to) {
         FloatVector low = FloatVector.zero(S), high = low;
         for (int r = 0; r < rows; r++) {
             long tap = firstTap + r * rowStep;
@@ -224,11 +228,15 @@ final class VectorPooling {
             }
         }
         VectorShuffle<Float> everySecond = VectorShuffle.iota(S, 0, 2, true);
-        return low.rearrange(everySecond).blend(high.rearrange(everySecond), lanesFrom(LANES / 2));
+        FloatVector lane = FloatVector.zero(S).addIndex(1);
+        low.rearrange(everySecond)
+                .blend(high.rearrange(everySecond), lane.compare(VectorOperators.GE, LANES / 2))
+                .div(divisor).intoMemorySegment(dst, to, ORDER);
     }
 
     /** Stride 3: sums at 3·LANES consecutive window starts, then keeps every third. */
-    private static FloatVector windowSums3(MemorySegment src, long firstTap, int rows, long rowStep, int k) {
+    private static void poolBlock3(MemorySegment src, long firstTap, int rows, long rowStep, int k, float divisor,
+                                   MemorySegment dst, long to) {
         FloatVector first = FloatVector.zero(S), second = first, third = first;
         for (int r = 0; r < rows; r++) {
             long tap = firstTap + r * rowStep;
@@ -240,14 +248,11 @@ final class VectorPooling {
         }
         // Output lane j needs concatenated lane 3j: vector 3j / LANES, lane 3j mod LANES.
         VectorShuffle<Float> everyThird = VectorShuffle.iota(S, 0, 3, true);
-        return first.rearrange(everyThird)
-                .blend(second.rearrange(everyThird), lanesFrom((LANES + 2) / 3))
-                .blend(third.rearrange(everyThird), lanesFrom((2 * LANES + 2) / 3));
-    }
-
-    /** Mask of the lanes {@code j >= first}. */
-    private static VectorMask<Float> lanesFrom(int first) {
-        return FloatVector.zero(S).addIndex(1).compare(VectorOperators.GE, first);
+        FloatVector lane = FloatVector.zero(S).addIndex(1);
+        first.rearrange(everyThird)
+                .blend(second.rearrange(everyThird), lane.compare(VectorOperators.GE, (LANES + 2) / 3))
+                .blend(third.rearrange(everyThird), lane.compare(VectorOperators.GE, (2 * LANES + 2) / 3))
+                .div(divisor).intoMemorySegment(dst, to, ORDER);
     }
 
     // ---- globalAvgPool ---------------------------------------------------------------------------------------
