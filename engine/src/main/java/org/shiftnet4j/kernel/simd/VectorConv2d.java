@@ -12,27 +12,34 @@ import org.shiftnet4j.tensor.Tensor;
  *   <li><b>Output-channel tiles</b> (NHWC, and NCHW with stride > 1 or rows narrower than 3/4 of a vector,
  *       where row vectors would idle lanes: measured 72 vs 38 GFLOP/s for 64->64 on 8×8): a register tile of
  *       5 pixels × 2 vectors of output channels (or 8 × 1 when a group has at most one vector of them); each input
- *       scalar is broadcast against a row of packed weights. NCHW outputs are stored lane by lane.</li>
- *   <li><b>Depthwise NHWC</b> (one input and one output channel per group): 8 pixels × one vector of channels.</li>
+ *       scalar is broadcast against a row of packed weights. NCHW outputs (a transpose) are stored one float at
+ *       a time from the staged tile. Reduction loops: NHWC (ky, kx·ci fused when contiguous), NCHW (ci, ky, kx).</li>
+ *   <li><b>Depthwise NHWC</b> (one input and one output channel per group): 8 pixels × one vector of channels,
+ *       one call per run of pixels.</li>
  *   <li><b>Row vectors</b> (NCHW, stride 1, rows of at least 3/4 of a vector, and all stride-1 depthwise; see
- *       {@link VectorConv2dRows}): vectors along output x, weights
- *       broadcast, overlapping unaligned input loads; masked loads at the left and right edges.</li>
+ *       {@link VectorConv2dRows}): vectors along output x, weights broadcast, overlapping unaligned input loads;
+ *       lanes outside the row zeroed by a blend at the left and right edges.</li>
  * </ul>
  *
- * <p>Edges: a pixel tile shares one tap window, so tiles are formed only among pixels whose windows agree:
- * runs along each row over the columns with a full horizontal window, and runs down each edge column over the
- * rows with a full vertical window; only corner pixels go one at a time. The interior has no per-element branch.
+ * <p>Edges: a pixel tile shares one tap window, so tiles are formed only among pixels whose windows agree: the
+ * interior (full window), each edge row's interior columns, each edge column's interior rows; only corner pixels
+ * go one at a time. The interior has no per-element branch.
  * Taps that land in the input's zero border are read rather than skipped (equal results for finite weights), so
  * a border at least as wide as the padding makes every window full.
  */
 final class VectorConv2d {
     private static final int L = VectorKernels.S.length();
     private static final Object PACKED = new Object();
-    /** Per-thread staging for NCHW stores from channel vectors; allocated once per thread, never per call. */
-    private static final ThreadLocal<float[]> STAGE =
-            ThreadLocal.withInitial(() -> new float[VectorConv2dTiles.STAGE_FLOATS]);
 
-    private static final int CHANNELS_2 = 0, CHANNELS_1 = 1, DEPTHWISE = 2, DEPTHWISE_MASKED = 3;
+    /** Per-thread scratch, allocated once per thread and never per call. */
+    private static final class Scratch {
+        /** A tile's accumulators before they are stored (see {@link VectorConv2dTiles}). */
+        final float[] stage = new float[VectorConv2dTiles.STAGE_FLOATS];
+        /** A tile's per-pixel input and output bases (float indices). */
+        final long[] pixels = new long[VectorConv2dTiles.PIXEL_BASES];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private VectorConv2d() {
     }
@@ -46,7 +53,7 @@ final class VectorConv2d {
             if (pk.depthwise) {
                 VectorConv2dRows.depthwise(in, pk, relu, out);
             } else {
-                VectorConv2dRows.conv(in, pk, relu, out);
+                VectorConv2dRows.conv(in, pk, relu, out, SCRATCH.get().stage);
             }
         } else {
             outputChannelTiles(in, pk, relu, out);
@@ -55,36 +62,27 @@ final class VectorConv2d {
 
     private static void outputChannelTiles(Tensor in, VectorConv2dPacked pk, boolean relu, Tensor out) {
         int perGroup = pk.outPerGroup;
-        int width = perGroup > L ? 2 * L : L;
-        int kind = perGroup > L ? CHANNELS_2 : CHANNELS_1;
-        float[] stage = STAGE.get();
+        boolean two = perGroup > L;
+        int width = two ? 2 * L : L;
+        Scratch scratch = SCRATCH.get();
         for (int n = 0; n < out.batch(); n++) {
             for (int g = 0; g < pk.groups; g++) {
                 // The last block overlaps the one before rather than running partly empty.
                 for (int start = 0; start < perGroup; start += width) {
                     int c0 = perGroup >= width ? Math.min(start, perGroup - width) : 0;
-                    sweep(kind, in, out, pk, n, g, c0, Math.min(width, perGroup - c0), relu, stage);
+                    outputChannelSweep(two, in, out, pk, n, g, c0, Math.min(width, perGroup - c0), relu, scratch);
                 }
             }
         }
     }
 
-    private static void depthwiseNhwc(Tensor in, VectorConv2dPacked pk, boolean relu, Tensor out) {
-        int channels = pk.groups;
-        for (int n = 0; n < out.batch(); n++) {
-            if (channels < L) {
-                sweep(DEPTHWISE_MASKED, in, out, pk, n, 0, 0, channels, relu, null);
-                continue;
-            }
-            for (int start = 0; start < channels; start += L) {
-                sweep(DEPTHWISE, in, out, pk, n, 0, Math.min(start, channels - L), L, relu, null);
-            }
-        }
-    }
-
-    /** Every output pixel of image {@code n} for one block of channels, in tiles that share tap windows. */
-    private static void sweep(int kind, Tensor in, Tensor out, VectorConv2dPacked pk, int n, int g, int c0,
-                              int valid, boolean relu, float[] stage) {
+    /**
+     * Every output pixel of image {@code n} for one block of output channels. Regions whose pixels share a tap
+     * window: the full-window rows × full-window columns (the interior: one row-major run), each edge row's
+     * full-window columns, each edge column's full-window rows, and the corners one pixel at a time.
+     */
+    private static void outputChannelSweep(boolean two, Tensor in, Tensor out, VectorConv2dPacked pk, int n, int g,
+                                           int c0, int valid, boolean relu, Scratch scratch) {
         int k = pk.kernelSize, s = pk.stride, p = pk.padding, d = pk.dilation;
         int lo = -in.border(), hiY = in.height() + in.border(), hiX = in.width() + in.border();
         int hOut = out.height(), wOut = out.width();
@@ -92,68 +90,63 @@ final class VectorConv2d {
         int oxA = fullStart(s, p, lo), oxB = fullEnd(wOut, k, s, p, d, hiX);
         if (oyB <= oyA) oyA = oyB = 0;
         if (oxB <= oxA) oxA = oxB = 0;
-        int tile = kind == CHANNELS_2 ? VectorConv2dTiles.PIXELS_2_VECTORS
-                : kind == CHANNELS_1 ? VectorConv2dTiles.PIXELS_1_VECTOR
-                : kind == DEPTHWISE ? VectorConv2dTiles.PIXELS_DEPTHWISE : 1;
+        region(two, in, out, pk, n, g, c0, valid, relu, scratch, oyA, oyB, oxA, oxB, 0, k, 0, k);
         for (int oy = 0; oy < hOut; oy++) {
+            if (oy >= oyA && oy < oyB) continue;
             int kyLo = firstTap(oy, k, s, p, d, lo), kyHi = Math.max(kyLo, endTap(oy, k, s, p, d, hiY));
-            run(kind, tile, in, out, pk, n, g, c0, valid, relu, stage, oy, oxA, oxB - oxA, false, kyLo, kyHi, 0, k);
-            if (oy >= oyA && oy < oyB) continue; // its edge columns are done below, down the columns
+            region(two, in, out, pk, n, g, c0, valid, relu, scratch, oy, oy + 1, oxA, oxB, kyLo, kyHi, 0, k);
             for (int ox = 0; ox < wOut; ox++) {
                 if (ox >= oxA && ox < oxB) continue;
                 int kxLo = firstTap(ox, k, s, p, d, lo), kxHi = Math.max(kxLo, endTap(ox, k, s, p, d, hiX));
-                tile(kind, 1, in, out, pk, n, g, c0, valid, relu, stage, oy, ox, false, kyLo, kyHi, kxLo, kxHi);
+                region(two, in, out, pk, n, g, c0, valid, relu, scratch, oy, oy + 1, ox, ox + 1, kyLo, kyHi, kxLo, kxHi);
             }
         }
         for (int ox = 0; ox < wOut; ox++) {
             if (ox >= oxA && ox < oxB) continue;
             int kxLo = firstTap(ox, k, s, p, d, lo), kxHi = Math.max(kxLo, endTap(ox, k, s, p, d, hiX));
-            run(kind, tile, in, out, pk, n, g, c0, valid, relu, stage, oyA, ox, oyB - oyA, true, 0, k, kxLo, kxHi);
+            region(two, in, out, pk, n, g, c0, valid, relu, scratch, oyA, oyB, ox, ox + 1, 0, k, kxLo, kxHi);
         }
     }
 
     /**
-     * {@code count} pixels from (oy, ox) along a row (or down a column when {@code down}) in tiles of {@code tile};
-     * the last tile overlaps its neighbour (recomputing a few pixels) instead of falling back to single pixels.
+     * Output pixels [y0, y1) × [x0, x1), all with taps [kyLo, kyHi) × [kxLo, kxHi), in row-major tiles; the last
+     * tile overlaps the one before (recomputing a few pixels) instead of falling back to single pixels.
      */
-    private static void run(int kind, int tile, Tensor in, Tensor out, VectorConv2dPacked pk, int n, int g, int c0,
-                            int valid, boolean relu, float[] stage, int oy, int ox, int count, boolean down,
-                            int kyLo, int kyHi, int kxLo, int kxHi) {
-        if (count <= 0) return;
-        int size = count >= tile ? tile : 1;
-        for (int i = 0; i < count; i += size) {
-            int at = Math.min(i, count - size);
-            tile(kind, size, in, out, pk, n, g, c0, valid, relu, stage, down ? oy + at : oy, down ? ox : ox + at, down,
-                    kyLo, kyHi, kxLo, kxHi);
+    private static void region(boolean two, Tensor in, Tensor out, VectorConv2dPacked pk, int n, int g, int c0,
+                               int valid, boolean relu, Scratch scratch, int y0, int y1, int x0, int x1,
+                               int kyLo, int kyHi, int kxLo, int kxHi) {
+        int cols = x1 - x0, total = (y1 - y0) * cols;
+        if (cols <= 0 || total <= 0) return;
+        int tile = two ? VectorConv2dTiles.PIXELS_2_VECTORS : VectorConv2dTiles.PIXELS_1_VECTOR;
+        int size = total >= tile ? tile : 1;
+        int s = pk.stride, p = pk.padding, d = pk.dilation;
+        int ci0 = g * pk.inPerGroup, co0 = g * pk.outPerGroup + c0;
+        long[] bases = scratch.pixels;
+        int oy = y0, ox = x0; // next pixel, stepped row-major (a division per pixel costs as much as a small tile)
+        for (int t = 0; t < total; t += size) {
+            if (t + size > total) {
+                oy = y0 + (total - size) / cols;
+                ox = x0 + (total - size) % cols;
+            }
+            for (int q = 0; q < size; q++) {
+                bases[q] = in.index(n, ci0, oy * s - p + kyLo * d, ox * s - p + kxLo * d);
+                bases[size + q] = out.index(n, co0, oy, ox);
+                if (++ox == x1) {
+                    ox = x0;
+                    oy++;
+                }
+            }
+            channelTile(two, size, in, out, pk, g, c0, valid, relu, scratch, kyLo, kyHi, kxLo, kxHi);
         }
     }
 
-    /** One tile of {@code pixels} output pixels starting at (oy, ox), all with taps [kyLo, kyHi) × [kxLo, kxHi). */
-    private static void tile(int kind, int pixels, Tensor in, Tensor out, VectorConv2dPacked pk, int n, int g,
-                             int c0, int valid, boolean relu, float[] stage, int oy, int ox, boolean down,
-                             int kyLo, int kyHi, int kxLo, int kxHi) {
-        int k = pk.kernelSize, s = pk.stride, d = pk.dilation;
-        int iy = oy * s - pk.padding + kyLo * d, ix = ox * s - pk.padding + kxLo * d;
+    /** One output-channel tile whose pixel bases are in {@code scratch.pixels}. */
+    private static void channelTile(boolean two, int pixels, Tensor in, Tensor out, VectorConv2dPacked pk, int g,
+                                    int c0, int valid, boolean relu, Scratch scratch,
+                                    int kyLo, int kyHi, int kxLo, int kxHi) {
+        int k = pk.kernelSize, d = pk.dilation, cin = pk.inPerGroup, coPad = pk.coPad;
         int nKy = kyHi - kyLo, nKx = kxHi - kxLo;
-        long inStep = s * (down ? in.strideH() : in.strideW());
-        long outStep = down ? out.strideH() : out.strideW();
         long inKy = d * in.strideH(), inKx = d * in.strideW();
-        if (kind == DEPTHWISE || kind == DEPTHWISE_MASKED) {
-            int cPad = pk.cPad;
-            long inBase = in.index(n, c0, iy, ix), outBase = out.index(n, c0, oy, ox);
-            int wBase = (kyLo * k + kxLo) * cPad + c0;
-            if (pixels == 1) {
-                VectorConv2dTiles.channels1(in.segment(), inBase, nKy, inKy, nKx, inKx, pk.depthwiseTaps, wBase,
-                        k * cPad, cPad, pk.depthwiseBias, c0, out.segment(), outBase, valid, relu);
-            } else {
-                VectorConv2dTiles.channels8(in.segment(), inBase, inStep, nKy, inKy, nKx, inKx, pk.depthwiseTaps,
-                        wBase, k * cPad, cPad, pk.depthwiseBias, c0, out.segment(), outBase, outStep, relu);
-            }
-            return;
-        }
-        int cin = pk.inPerGroup, coPad = pk.coPad;
-        long inBase = in.index(n, g * cin, iy, ix);
-        long outBase = out.index(n, g * pk.outPerGroup + c0, oy, ox);
         int wBase = g * pk.groupSize + (kyLo * k + kxLo) * cin * coPad + c0;
         int biasAt = g * coPad + c0;
         // Reduction loops (a, b, c) with free strides. NHWC: (ky, kx, ci), ci innermost is contiguous, and when
@@ -177,17 +170,87 @@ final class VectorConv2d {
             nC = nKx; inC = inKx; wC = wKx;
         }
         if (pixels == 1) {
-            VectorConv2dTiles.outputChannels1x2(in.segment(), inBase, nA, inA, nB, inB, nC, inC,
-                    pk.weights, wBase, wA, wB, wC, pk.bias, biasAt,
-                    out.segment(), outBase, out.strideC(), valid, relu, stage);
-        } else if (kind == CHANNELS_2) {
-            VectorConv2dTiles.outputChannels5x2(in.segment(), inBase, inStep, nA, inA, nB, inB, nC, inC,
-                    pk.weights, wBase, wA, wB, wC, pk.bias, biasAt,
-                    out.segment(), outBase, outStep, out.strideC(), valid, relu, stage);
+            VectorConv2dTiles.outputChannels1x2(in.segment(), scratch.pixels, nA, inA, nB, inB, nC, inC,
+                    pk.weights, wBase, wA, wB, wC, pk.bias, biasAt, out.segment(), out.strideC(), valid, relu,
+                    scratch.stage);
+        } else if (two) {
+            VectorConv2dTiles.outputChannels5x2(in.segment(), scratch.pixels, nA, inA, nB, inB, nC, inC,
+                    pk.weights, wBase, wA, wB, wC, pk.bias, biasAt, out.segment(), out.strideC(), valid, relu,
+                    scratch.stage);
         } else {
-            VectorConv2dTiles.outputChannels8x1(in.segment(), inBase, inStep, nA, inA, nB, inB, nC, inC,
-                    pk.weights, wBase, wA, wB, wC, pk.bias, biasAt,
-                    out.segment(), outBase, outStep, out.strideC(), valid, relu, stage);
+            VectorConv2dTiles.outputChannels8x1(in.segment(), scratch.pixels, nA, inA, nB, inB, nC, inC,
+                    pk.weights, wBase, wA, wB, wC, pk.bias, biasAt, out.segment(), out.strideC(), valid, relu,
+                    scratch.stage);
+        }
+    }
+
+    private static void depthwiseNhwc(Tensor in, VectorConv2dPacked pk, boolean relu, Tensor out) {
+        int channels = pk.groups;
+        for (int n = 0; n < out.batch(); n++) {
+            if (channels < L) {
+                depthwiseSweep(in, out, pk, n, 0, channels, relu);
+                continue;
+            }
+            for (int start = 0; start < channels; start += L) {
+                depthwiseSweep(in, out, pk, n, Math.min(start, channels - L), L, relu);
+            }
+        }
+    }
+
+    /**
+     * Depthwise NHWC, every output pixel of image {@code n} for the channel vector at {@code c0} ({@code valid}
+     * channels; fewer than a vector only when the tensor has fewer): runs along each row over the full-window
+     * columns, runs down each edge column over the full-window rows, corners one at a time.
+     */
+    private static void depthwiseSweep(Tensor in, Tensor out, VectorConv2dPacked pk, int n, int c0, int valid,
+                                       boolean relu) {
+        int k = pk.kernelSize, s = pk.stride, p = pk.padding, d = pk.dilation;
+        int lo = -in.border(), hiY = in.height() + in.border(), hiX = in.width() + in.border();
+        int hOut = out.height(), wOut = out.width();
+        int oyA = fullStart(s, p, lo), oyB = fullEnd(hOut, k, s, p, d, hiY);
+        int oxA = fullStart(s, p, lo), oxB = fullEnd(wOut, k, s, p, d, hiX);
+        if (oyB <= oyA) oyA = oyB = 0;
+        if (oxB <= oxA) oxA = oxB = 0;
+        for (int oy = 0; oy < hOut; oy++) {
+            int kyLo = firstTap(oy, k, s, p, d, lo), kyHi = Math.max(kyLo, endTap(oy, k, s, p, d, hiY));
+            depthwiseRun(in, out, pk, n, c0, valid, relu, oy, oxA, oxB - oxA, false, kyLo, kyHi, 0, k);
+            if (oy >= oyA && oy < oyB) continue; // its edge columns are done below, down the columns
+            for (int ox = 0; ox < wOut; ox++) {
+                if (ox >= oxA && ox < oxB) continue;
+                int kxLo = firstTap(ox, k, s, p, d, lo), kxHi = Math.max(kxLo, endTap(ox, k, s, p, d, hiX));
+                depthwiseRun(in, out, pk, n, c0, valid, relu, oy, ox, 1, false, kyLo, kyHi, kxLo, kxHi);
+            }
+        }
+        for (int ox = 0; ox < wOut; ox++) {
+            if (ox >= oxA && ox < oxB) continue;
+            int kxLo = firstTap(ox, k, s, p, d, lo), kxHi = Math.max(kxLo, endTap(ox, k, s, p, d, hiX));
+            depthwiseRun(in, out, pk, n, c0, valid, relu, oyA, ox, oyB - oyA, true, 0, k, kxLo, kxHi);
+        }
+    }
+
+    /**
+     * {@code count} pixels from (oy, ox) along a row (or down a column when {@code down}), all with taps
+     * [kyLo, kyHi) × [kxLo, kxHi): one kernel call for a run of at least 8 full vectors, else pixel by pixel.
+     */
+    private static void depthwiseRun(Tensor in, Tensor out, VectorConv2dPacked pk, int n, int c0, int valid,
+                                     boolean relu, int oy, int ox, int count, boolean down,
+                                     int kyLo, int kyHi, int kxLo, int kxHi) {
+        if (count <= 0) return;
+        int k = pk.kernelSize, s = pk.stride, d = pk.dilation, cPad = pk.cPad;
+        long inStep = s * (down ? in.strideH() : in.strideW()), outStep = down ? out.strideH() : out.strideW();
+        long inKy = d * in.strideH(), inKx = d * in.strideW();
+        int nKy = kyHi - kyLo, nKx = kxHi - kxLo;
+        int wBase = (kyLo * k + kxLo) * cPad + c0;
+        long inBase = in.index(n, c0, oy * s - pk.padding + kyLo * d, ox * s - pk.padding + kxLo * d);
+        long outBase = out.index(n, c0, oy, ox);
+        if (valid == L && count >= VectorConv2dTiles.PIXELS_DEPTHWISE) {
+            VectorConv2dTiles.channels8(in.segment(), inBase, inStep, count, nKy, inKy, nKx, inKx, pk.depthwiseTaps,
+                    wBase, k * cPad, cPad, pk.depthwiseBias, c0, out.segment(), outBase, outStep, relu);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            VectorConv2dTiles.channels1(in.segment(), inBase + i * inStep, nKy, inKy, nKx, inKx, pk.depthwiseTaps,
+                    wBase, k * cPad, cPad, pk.depthwiseBias, c0, out.segment(), outBase + i * outStep, valid, relu);
         }
     }
 

@@ -10,14 +10,21 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register tiles for conv2d that hold several output pixels × vectors of channels. All pixels of one tile share
  * one tap window (taps outside it are out of the image for at least one pixel, so the caller only forms tiles
- * whose pixels agree) and sit at a constant input step (a run along a row, or down a column).
+ * whose pixels agree). Output-channel tiles take each pixel's input and output base from a small per-thread
+ * array (an indirection buffer of one tile), so a tile may span rows; the depthwise tile walks a run at a
+ * constant step.
  *
  * <p>The reduction is three nested loops with free strides (input floats and packed-weight floats per step), so
  * one kernel serves NHWC and NCHW and windows cut at the image edge. Accumulators start at the bias; ReLU and
- * the store happen once per tile. No vector or mask is ever passed to another method: C2 declines to inline small
- * helpers called once per tile (measured: "too big" at those cold call sites), and a vector crossing a call that
- * is not inlined is boxed, i.e. allocated. NCHW output from channel vectors goes through a small per-thread
- * staging array and scalar stores (the transpose).
+ * the store happen once per tile.
+ *
+ * <p>Two JIT constraints shape the code. (1) No vector or mask is ever passed to another method: C2 declines to
+ * inline small helpers called once per tile ("too big" at those cold call sites), and a vector crossing a call
+ * that is not inlined is boxed, i.e. allocated. (2) Each kernel must stay small enough for C1's tier-3 compile:
+ * when it bails out ("out of virtual registers") after a tier-2 version is installed, HotSpot never promotes the
+ * method to C2 and it runs boxed C1 code for good (seen on a loaded machine). So tiles end by staging their
+ * accumulators in a small per-thread array ({@code intoArray}) and one helper taking only arrays and scalars
+ * applies ReLU and stores, instead of ten unrolled masked stores.
  */
 final class VectorConv2dTiles {
     private static final VectorSpecies<Float> S = VectorKernels.S;
@@ -27,24 +34,28 @@ final class VectorConv2dTiles {
 
     /** Pixels per tile of {@link #outputChannels5x2}, {@link #outputChannels8x1} and {@link #channels8}. */
     static final int PIXELS_2_VECTORS = 5, PIXELS_1_VECTOR = 8, PIXELS_DEPTHWISE = 8;
-    /** Floats of staging a tile needs: 10 vectors. */
+    /** Floats of staging the largest tile needs: 10 vectors. */
     static final int STAGE_FLOATS = 10 * L;
+    /** Pixel bases the largest tile needs: 8 inputs and 8 outputs. */
+    static final int PIXEL_BASES = 16;
 
     private VectorConv2dTiles() {
     }
 
     /**
      * Five pixels × two vectors of output channels (10 accumulators): per input scalar one broadcast, two weight
-     * loads shared by the five pixels. Outputs go to {@code outBase + p·outStep + co·outCoStride}.
+     * loads shared by the five pixels. {@code pixels[p]} is the float index of pixel p's first input tap and
+     * {@code pixels[5 + p]} that of its first output channel (channel co at {@code + co·outCoStride}).
      */
-    static void outputChannels5x2(MemorySegment src, long inBase, long inStep,
+    static void outputChannels5x2(MemorySegment src, long[] pixels,
                                   int nA, long inA, int nB, long inB, int nC, long inC,
                                   float[] w, int wBase, int wA, int wB, int wC, float[] bias, int biasAt,
-                                  MemorySegment dst, long outBase, long outStep, long outCoStride, int validCo,
-                                  boolean relu, float[] stage) {
+                                  MemorySegment dst, long outCoStride, int validCo, boolean relu, float[] stage) {
         FloatVector b0 = FloatVector.fromArray(S, bias, biasAt), b1 = FloatVector.fromArray(S, bias, biasAt + L);
         FloatVector a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1, a40 = b0, a41 = b1;
-        long step2 = 2 * inStep, step3 = 3 * inStep, step4 = 4 * inStep;
+        long inBase = pixels[0];
+        long step1 = pixels[1] - inBase, step2 = pixels[2] - inBase, step3 = pixels[3] - inBase;
+        long step4 = pixels[4] - inBase;
         for (int a = 0; a < nA; a++) {
             for (int b = 0; b < nB; b++) {
                 long i = inBase + a * inA + b * inB;
@@ -54,7 +65,7 @@ final class VectorConv2dTiles {
                     FloatVector x = FloatVector.broadcast(S, src.getAtIndex(F, i));
                     a00 = x.fma(w0, a00);
                     a01 = x.fma(w1, a01);
-                    x = FloatVector.broadcast(S, src.getAtIndex(F, i + inStep));
+                    x = FloatVector.broadcast(S, src.getAtIndex(F, i + step1));
                     a10 = x.fma(w0, a10);
                     a11 = x.fma(w1, a11);
                     x = FloatVector.broadcast(S, src.getAtIndex(F, i + step2));
@@ -69,48 +80,33 @@ final class VectorConv2dTiles {
                 }
             }
         }
-        if (relu) {
-            a00 = a00.max(0f); a01 = a01.max(0f); a10 = a10.max(0f); a11 = a11.max(0f); a20 = a20.max(0f);
-            a21 = a21.max(0f); a30 = a30.max(0f); a31 = a31.max(0f); a40 = a40.max(0f); a41 = a41.max(0f);
-        }
-        if (outCoStride == 1) {
-            VectorMask<Float> m0 = S.indexInRange(0, validCo), m1 = S.indexInRange(L, validCo);
-            long o = outBase << 2, step = outStep << 2, second = (long) L << 2;
-            a00.intoMemorySegment(dst, o, NATIVE, m0);
-            a01.intoMemorySegment(dst, o + second, NATIVE, m1);
-            a10.intoMemorySegment(dst, o + step, NATIVE, m0);
-            a11.intoMemorySegment(dst, o + step + second, NATIVE, m1);
-            a20.intoMemorySegment(dst, o + 2 * step, NATIVE, m0);
-            a21.intoMemorySegment(dst, o + 2 * step + second, NATIVE, m1);
-            a30.intoMemorySegment(dst, o + 3 * step, NATIVE, m0);
-            a31.intoMemorySegment(dst, o + 3 * step + second, NATIVE, m1);
-            a40.intoMemorySegment(dst, o + 4 * step, NATIVE, m0);
-            a41.intoMemorySegment(dst, o + 4 * step + second, NATIVE, m1);
-        } else {
-            a00.intoArray(stage, 0);
-            a01.intoArray(stage, L);
-            a10.intoArray(stage, 2 * L);
-            a11.intoArray(stage, 3 * L);
-            a20.intoArray(stage, 4 * L);
-            a21.intoArray(stage, 5 * L);
-            a30.intoArray(stage, 6 * L);
-            a31.intoArray(stage, 7 * L);
-            a40.intoArray(stage, 8 * L);
-            a41.intoArray(stage, 9 * L);
-            scatter(stage, 5, 2 * L, dst, outBase, outStep, outCoStride, validCo);
-        }
+        a00.intoArray(stage, 0);
+        a01.intoArray(stage, L);
+        a10.intoArray(stage, 2 * L);
+        a11.intoArray(stage, 3 * L);
+        a20.intoArray(stage, 4 * L);
+        a21.intoArray(stage, 5 * L);
+        a30.intoArray(stage, 6 * L);
+        a31.intoArray(stage, 7 * L);
+        a40.intoArray(stage, 8 * L);
+        a41.intoArray(stage, 9 * L);
+        storeStaged(stage, 5, 2, dst, pixels, 5, outCoStride, validCo, relu);
     }
 
-    /** Eight pixels × one vector of output channels (8 accumulators), for groups with at most one vector of them. */
-    static void outputChannels8x1(MemorySegment src, long inBase, long inStep,
+    /**
+     * Eight pixels × one vector of output channels (8 accumulators), for groups with at most one vector of them;
+     * pixel bases as in {@link #outputChannels5x2} (outputs from {@code pixels[8]}).
+     */
+    static void outputChannels8x1(MemorySegment src, long[] pixels,
                                   int nA, long inA, int nB, long inB, int nC, long inC,
                                   float[] w, int wBase, int wA, int wB, int wC, float[] bias, int biasAt,
-                                  MemorySegment dst, long outBase, long outStep, long outCoStride, int validCo,
-                                  boolean relu, float[] stage) {
+                                  MemorySegment dst, long outCoStride, int validCo, boolean relu, float[] stage) {
         FloatVector a0 = FloatVector.fromArray(S, bias, biasAt);
         FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        long step2 = 2 * inStep, step3 = 3 * inStep, step4 = 4 * inStep;
-        long step5 = 5 * inStep, step6 = 6 * inStep, step7 = 7 * inStep;
+        long inBase = pixels[0];
+        long step1 = pixels[1] - inBase, step2 = pixels[2] - inBase, step3 = pixels[3] - inBase;
+        long step4 = pixels[4] - inBase, step5 = pixels[5] - inBase, step6 = pixels[6] - inBase;
+        long step7 = pixels[7] - inBase;
         for (int a = 0; a < nA; a++) {
             for (int b = 0; b < nB; b++) {
                 long i = inBase + a * inA + b * inB;
@@ -118,7 +114,7 @@ final class VectorConv2dTiles {
                 for (int c = 0; c < nC; c++, i += inC, wi += wC) {
                     FloatVector w0 = FloatVector.fromArray(S, w, wi);
                     a0 = FloatVector.broadcast(S, src.getAtIndex(F, i)).fma(w0, a0);
-                    a1 = FloatVector.broadcast(S, src.getAtIndex(F, i + inStep)).fma(w0, a1);
+                    a1 = FloatVector.broadcast(S, src.getAtIndex(F, i + step1)).fma(w0, a1);
                     a2 = FloatVector.broadcast(S, src.getAtIndex(F, i + step2)).fma(w0, a2);
                     a3 = FloatVector.broadcast(S, src.getAtIndex(F, i + step3)).fma(w0, a3);
                     a4 = FloatVector.broadcast(S, src.getAtIndex(F, i + step4)).fma(w0, a4);
@@ -128,44 +124,28 @@ final class VectorConv2dTiles {
                 }
             }
         }
-        if (relu) {
-            a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f);
-            a4 = a4.max(0f); a5 = a5.max(0f); a6 = a6.max(0f); a7 = a7.max(0f);
-        }
-        if (outCoStride == 1) {
-            VectorMask<Float> m = S.indexInRange(0, validCo);
-            long o = outBase << 2, step = outStep << 2;
-            a0.intoMemorySegment(dst, o, NATIVE, m);
-            a1.intoMemorySegment(dst, o + step, NATIVE, m);
-            a2.intoMemorySegment(dst, o + 2 * step, NATIVE, m);
-            a3.intoMemorySegment(dst, o + 3 * step, NATIVE, m);
-            a4.intoMemorySegment(dst, o + 4 * step, NATIVE, m);
-            a5.intoMemorySegment(dst, o + 5 * step, NATIVE, m);
-            a6.intoMemorySegment(dst, o + 6 * step, NATIVE, m);
-            a7.intoMemorySegment(dst, o + 7 * step, NATIVE, m);
-        } else {
-            a0.intoArray(stage, 0);
-            a1.intoArray(stage, L);
-            a2.intoArray(stage, 2 * L);
-            a3.intoArray(stage, 3 * L);
-            a4.intoArray(stage, 4 * L);
-            a5.intoArray(stage, 5 * L);
-            a6.intoArray(stage, 6 * L);
-            a7.intoArray(stage, 7 * L);
-            scatter(stage, 8, L, dst, outBase, outStep, outCoStride, validCo);
-        }
+        a0.intoArray(stage, 0);
+        a1.intoArray(stage, L);
+        a2.intoArray(stage, 2 * L);
+        a3.intoArray(stage, 3 * L);
+        a4.intoArray(stage, 4 * L);
+        a5.intoArray(stage, 5 * L);
+        a6.intoArray(stage, 6 * L);
+        a7.intoArray(stage, 7 * L);
+        storeStaged(stage, 8, 1, dst, pixels, 8, outCoStride, validCo, relu);
     }
 
     /**
-     * One pixel × two vectors of output channels, for edge pixels and short runs. Two partial sums per vector
+     * One pixel ({@code pixels[0]} in, {@code pixels[1]} out) × two vectors of output channels, for edge pixels
+     * and short runs. Two partial sums per vector
      * (alternate input channels) halve the FMA dependency chain; zero-padded weight rows make the second vector
      * harmless when the group has fewer channels.
      */
-    static void outputChannels1x2(MemorySegment src, long inBase,
+    static void outputChannels1x2(MemorySegment src, long[] pixels,
                                   int nA, long inA, int nB, long inB, int nC, long inC,
                                   float[] w, int wBase, int wA, int wB, int wC, float[] bias, int biasAt,
-                                  MemorySegment dst, long outBase, long outCoStride, int validCo, boolean relu,
-                                  float[] stage) {
+                                  MemorySegment dst, long outCoStride, int validCo, boolean relu, float[] stage) {
+        long inBase = pixels[0];
         FloatVector a0 = FloatVector.fromArray(S, bias, biasAt), a1 = FloatVector.fromArray(S, bias, biasAt + L);
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
         int pairs = nC & ~1;
@@ -191,61 +171,54 @@ final class VectorConv2dTiles {
                 }
             }
         }
-        a0 = a0.add(c0);
-        a1 = a1.add(c1);
-        if (relu) {
-            a0 = a0.max(0f);
-            a1 = a1.max(0f);
-        }
-        if (outCoStride == 1) {
-            long o = outBase << 2;
-            a0.intoMemorySegment(dst, o, NATIVE, S.indexInRange(0, validCo));
-            a1.intoMemorySegment(dst, o + ((long) L << 2), NATIVE, S.indexInRange(L, validCo));
-        } else {
-            a0.intoArray(stage, 0);
-            a1.intoArray(stage, L);
-            scatter(stage, 1, 2 * L, dst, outBase, 0, outCoStride, validCo);
-        }
+        a0.add(c0).intoArray(stage, 0);
+        a1.add(c1).intoArray(stage, L);
+        storeStaged(stage, 1, 2, dst, pixels, 1, outCoStride, validCo, relu);
     }
 
     /**
-     * Depthwise, NHWC: eight pixels × one vector of channels (8 accumulators). Per tap one weight vector shared by
-     * the pixels and one input vector per pixel; the vector of channels must lie wholly inside the tensor's channels.
+     * Depthwise, NHWC: a run of {@code pixels >= 8} pixels, eight at a time (the last eight overlap the ones
+     * before), × one vector of channels (8 accumulators). Per tap one weight vector shared by the pixels and one
+     * input vector per pixel; the vector of channels must lie wholly inside the tensor's channels. A depthwise
+     * tile is little work, so one call covers the whole run.
      */
-    static void channels8(MemorySegment src, long inBase, long inStep, int nA, long inA, int nB, long inB,
+    static void channels8(MemorySegment src, long inBase, long inStep, int pixels, int nA, long inA, int nB, long inB,
                           float[] w, int wBase, int wA, int wB, float[] bias, int biasAt,
                           MemorySegment dst, long outBase, long outStep, boolean relu) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, biasAt);
-        FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        long step = inStep << 2;
-        for (int a = 0; a < nA; a++) {
-            long at = (inBase + a * inA) << 2;
-            int wi = wBase + a * wA;
-            for (int b = 0; b < nB; b++, at += inB << 2, wi += wB) {
-                FloatVector t = FloatVector.fromArray(S, w, wi);
-                a0 = FloatVector.fromMemorySegment(S, src, at, NATIVE).fma(t, a0);
-                a1 = FloatVector.fromMemorySegment(S, src, at + step, NATIVE).fma(t, a1);
-                a2 = FloatVector.fromMemorySegment(S, src, at + 2 * step, NATIVE).fma(t, a2);
-                a3 = FloatVector.fromMemorySegment(S, src, at + 3 * step, NATIVE).fma(t, a3);
-                a4 = FloatVector.fromMemorySegment(S, src, at + 4 * step, NATIVE).fma(t, a4);
-                a5 = FloatVector.fromMemorySegment(S, src, at + 5 * step, NATIVE).fma(t, a5);
-                a6 = FloatVector.fromMemorySegment(S, src, at + 6 * step, NATIVE).fma(t, a6);
-                a7 = FloatVector.fromMemorySegment(S, src, at + 7 * step, NATIVE).fma(t, a7);
+        long step = inStep << 2, out = outStep << 2;
+        for (int p = 0; p < pixels; p += PIXELS_DEPTHWISE) {
+            int p0 = Math.min(p, pixels - PIXELS_DEPTHWISE);
+            FloatVector a0 = FloatVector.fromArray(S, bias, biasAt);
+            FloatVector a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int a = 0; a < nA; a++) {
+                long at = (inBase + p0 * inStep + a * inA) << 2;
+                int wi = wBase + a * wA;
+                for (int b = 0; b < nB; b++, at += inB << 2, wi += wB) {
+                    FloatVector t = FloatVector.fromArray(S, w, wi);
+                    a0 = FloatVector.fromMemorySegment(S, src, at, NATIVE).fma(t, a0);
+                    a1 = FloatVector.fromMemorySegment(S, src, at + step, NATIVE).fma(t, a1);
+                    a2 = FloatVector.fromMemorySegment(S, src, at + 2 * step, NATIVE).fma(t, a2);
+                    a3 = FloatVector.fromMemorySegment(S, src, at + 3 * step, NATIVE).fma(t, a3);
+                    a4 = FloatVector.fromMemorySegment(S, src, at + 4 * step, NATIVE).fma(t, a4);
+                    a5 = FloatVector.fromMemorySegment(S, src, at + 5 * step, NATIVE).fma(t, a5);
+                    a6 = FloatVector.fromMemorySegment(S, src, at + 6 * step, NATIVE).fma(t, a6);
+                    a7 = FloatVector.fromMemorySegment(S, src, at + 7 * step, NATIVE).fma(t, a7);
+                }
             }
+            if (relu) {
+                a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f);
+                a4 = a4.max(0f); a5 = a5.max(0f); a6 = a6.max(0f); a7 = a7.max(0f);
+            }
+            long o = (outBase + p0 * outStep) << 2;
+            a0.intoMemorySegment(dst, o, NATIVE);
+            a1.intoMemorySegment(dst, o + out, NATIVE);
+            a2.intoMemorySegment(dst, o + 2 * out, NATIVE);
+            a3.intoMemorySegment(dst, o + 3 * out, NATIVE);
+            a4.intoMemorySegment(dst, o + 4 * out, NATIVE);
+            a5.intoMemorySegment(dst, o + 5 * out, NATIVE);
+            a6.intoMemorySegment(dst, o + 6 * out, NATIVE);
+            a7.intoMemorySegment(dst, o + 7 * out, NATIVE);
         }
-        if (relu) {
-            a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f);
-            a4 = a4.max(0f); a5 = a5.max(0f); a6 = a6.max(0f); a7 = a7.max(0f);
-        }
-        long o = outBase << 2, out = outStep << 2;
-        a0.intoMemorySegment(dst, o, NATIVE);
-        a1.intoMemorySegment(dst, o + out, NATIVE);
-        a2.intoMemorySegment(dst, o + 2 * out, NATIVE);
-        a3.intoMemorySegment(dst, o + 3 * out, NATIVE);
-        a4.intoMemorySegment(dst, o + 4 * out, NATIVE);
-        a5.intoMemorySegment(dst, o + 5 * out, NATIVE);
-        a6.intoMemorySegment(dst, o + 6 * out, NATIVE);
-        a7.intoMemorySegment(dst, o + 7 * out, NATIVE);
     }
 
     /** Depthwise, NHWC: one pixel × the first {@code validC} channels of a vector (masked), for edges and narrow tensors. */
@@ -273,15 +246,32 @@ final class VectorConv2dTiles {
     }
 
     /**
-     * NCHW output from channel vectors: {@code stage} holds {@code pixels} rows of {@code rowLength} channels;
-     * channel j of pixel p goes to {@code outBase + p·outStep + j·coStride}.
+     * Writes a staged tile: {@code stage} holds {@code pixels} rows of {@code vectors·L} channels; channel j of
+     * pixel p (j < validCo) goes to {@code bases[outFrom + p] + j·coStride}, after ReLU. Contiguous channels
+     * (NHWC) are stored as vectors, strided ones (NCHW: the transpose) one float at a time. Takes no vectors, so
+     * it costs nothing whether or not it is inlined.
      */
-    private static void scatter(float[] stage, int pixels, int rowLength, MemorySegment dst, long outBase,
-                                long outStep, long coStride, int validCo) {
-        for (int p = 0; p < pixels; p++) {
-            long at = outBase + p * outStep;
-            int from = p * rowLength;
-            for (int j = 0; j < validCo; j++) dst.setAtIndex(F, at + j * coStride, stage[from + j]);
+    static void storeStaged(float[] stage, int pixels, int vectors, MemorySegment dst, long[] bases, int outFrom,
+                            long coStride, int validCo, boolean relu) {
+        int row = vectors * L;
+        if (coStride == 1) {
+            for (int p = 0; p < pixels; p++) {
+                long at = bases[outFrom + p] << 2;
+                for (int v = 0; v < vectors && v * L < validCo; v++) {
+                    FloatVector x = FloatVector.fromArray(S, stage, p * row + v * L);
+                    if (relu) x = x.max(0f);
+                    x.intoMemorySegment(dst, at + ((long) v * L << 2), NATIVE, S.indexInRange(v * L, validCo));
+                }
+            }
+        } else {
+            for (int p = 0; p < pixels; p++) {
+                long at = bases[outFrom + p];
+                int from = p * row;
+                for (int j = 0; j < validCo; j++) {
+                    float y = stage[from + j];
+                    dst.setAtIndex(F, at + j * coStride, relu ? Math.max(y, 0f) : y);
+                }
+            }
         }
     }
 }
