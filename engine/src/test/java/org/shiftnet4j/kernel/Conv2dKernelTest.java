@@ -120,6 +120,12 @@ class Conv2dKernelTest {
     }
 
     @Test
+    void reportsTheVectorWidthUnderTest() {
+        // Shows in the test log which species ran (e.g. when the suite is rerun with -XX:MaxVectorSize=16).
+        System.out.println("Conv2dKernelTest: vector kernels are " + VECTOR.name());
+    }
+
+    @Test
     void packedWeightsAreCachedAndReused() {
         Case c = new Case(1, 8, 8, 1, 3, 1, 1, 1, 9, 9, false, true, 0, 0, 0, 0, 7);
         try (Arena arena = Arena.ofConfined()) {
