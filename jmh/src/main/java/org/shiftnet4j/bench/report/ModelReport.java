@@ -283,14 +283,18 @@ public final class ModelReport {
         out.append("## Batch-1 latency\n\n");
         MarkdownTable table = new MarkdownTable("network", "layout", "1 thread (ms)", "±", "2 threads (ms)", "±",
                 "speed-up");
-        for (Row one : rows) {
-            if (one.run().batch() != 1 || one.run().threads() != 1) {
+        Set<String> shown = new HashSet<>();
+        for (Row any : rows) {
+            if (any.run().batch() != 1 || !shown.add(any.model() + "|" + any.layout())) {
                 continue;
             }
-            Optional<Row> two = find(one.model(), one.layout(), 1, 2);
-            table.row(BenchModels.label(one.graph()), one.layout(), millis(one), millisError(one),
+            Optional<Row> one = find(any.model(), any.layout(), 1, 1);
+            Optional<Row> two = find(any.model(), any.layout(), 1, 2);
+            table.row(BenchModels.label(any.graph()), any.layout(),
+                    one.map(ModelReport::millis).orElse(MISSING), one.map(ModelReport::millisError).orElse(MISSING),
                     two.map(ModelReport::millis).orElse(MISSING), two.map(ModelReport::millisError).orElse(MISSING),
-                    two.map(t -> num(one.timing().micros() / t.timing().micros()) + "×").orElse(MISSING));
+                    one.isPresent() && two.isPresent()
+                            ? num(one.get().timing().micros() / two.get().timing().micros()) + "×" : MISSING);
         }
         appendOrNone(table, out);
     }
@@ -345,7 +349,7 @@ public final class ModelReport {
         if (counted.isEmpty()) {
             return;
         }
-        out.append("## Allocation in steady state\n\n");
+        out.append("## Allocation per Session.run\n\n");
         List<Row> allocating = counted.stream().filter(r -> r.sessionBytesPerRun() != 0).toList();
         long calls = counted.stream().mapToLong(Row::sessionRuns).sum();
         if (allocating.isEmpty()) {
@@ -361,6 +365,11 @@ public final class ModelReport {
                         String.valueOf(r.run().threads()), bytes(r.sessionBytesPerRun()));
             }
             table.appendTo(out);
+            out.append("Bytes here usually mean kernel code that was not yet compiled by C2 when the warm-up ended: ")
+                    .append("the Vector API allocates for every operation in interpreted and C1-compiled code, and ")
+                    .append("a kernel called once per `run` reaches C2 only after several hundred calls. More warm-up, ")
+                    .append("or `-- -jvmArgsPrepend -XX:CompileThresholdScaling=0.05` for a diagnosis, tells this ")
+                    .append("apart from a real allocation.\n\n");
         }
     }
 
