@@ -77,6 +77,8 @@ class VectorDepthwiseTest {
         check(new Case(layout, 2, 9, 2, 3, 7, 1, 3, 1, true, false, 0, 1, 2, 1, 0, 0), 4);
         check(new Case(layout, 1, 17, 1, 2, 5, 2, 6, 3, true, false, 0, 0, 0, 0, 0, 0), 5);
         check(new Case(layout, 1, 8, 4, 4, 2, 3, 2, 3, false, false, 0, 0, 0, 0, 0, 0), 6);
+        // Narrower than a vector with a border: vectors read straight from the input would run past its end.
+        check(new Case(layout, 1, 3, 2, 2, 3, 1, 1, 1, true, false, 1, 0, 0, 0, 0, 0), 8);
         // K = 1 with padding: the first and last output rows and columns see only padding, i.e. just the bias.
         check(new Case(layout, 1, 20, 5, 9, 1, 1, 1, 1, true, false, 1, 0, 0, 0, 0, 0), 7);
     }
