@@ -103,34 +103,36 @@ final class VectorConv1x1Nchw {
         return (cin + blocks - 1) / blocks;
     }
 
-    /** An accumulator's start: the bias, or the partial sum of earlier K blocks (zero for padding rows). */
-    private static FloatVector start(float[] panels, int bias, MemorySegment out, long o, boolean accumulate,
-                                     boolean exists) {
-        if (!accumulate) return FloatVector.broadcast(S, panels[bias]);
-        return exists ? FloatVector.fromMemorySegment(S, out, o, NATIVE) : FloatVector.zero(S);
-    }
-
-    /** {@link #start} for a strip of {@code pixels}, the vector starting at pixel {@code firstLane}. */
-    private static FloatVector startMasked(float[] panels, int bias, MemorySegment out, long o, boolean accumulate,
-                                           boolean exists, int pixels, int firstLane) {
-        if (!accumulate) return FloatVector.broadcast(S, panels[bias]);
-        return exists ? FloatVector.fromMemorySegment(S, out, o, NATIVE, S.indexInRange(firstLane, pixels))
-                : FloatVector.zero(S);
-    }
+    // The four kernels below are generated from one template (kept inline on purpose: a helper that takes or
+    // returns vectors boxes them whenever C2 declines to inline it, e.g. into an already big caller).
 
     /** {@value #MR} channels × {@link #NR} pixels over {@code k} input channels from byte offset {@code i}. */
     private static void strip(MemorySegment in, long i, long inChannel, int k, float[] panels, int bias, int w,
                    MemorySegment out, long o, long outChannel, int valid, boolean accumulate, boolean relu) {
-        FloatVector c00 = start(panels, bias + 0, out, o + 0 * outChannel, accumulate, valid > 0);
-        FloatVector c01 = start(panels, bias + 0, out, o + 0 * outChannel + VECTOR_BYTES, accumulate, valid > 0);
-        FloatVector c10 = start(panels, bias + 1, out, o + 1 * outChannel, accumulate, valid > 1);
-        FloatVector c11 = start(panels, bias + 1, out, o + 1 * outChannel + VECTOR_BYTES, accumulate, valid > 1);
-        FloatVector c20 = start(panels, bias + 2, out, o + 2 * outChannel, accumulate, valid > 2);
-        FloatVector c21 = start(panels, bias + 2, out, o + 2 * outChannel + VECTOR_BYTES, accumulate, valid > 2);
-        FloatVector c30 = start(panels, bias + 3, out, o + 3 * outChannel, accumulate, valid > 3);
-        FloatVector c31 = start(panels, bias + 3, out, o + 3 * outChannel + VECTOR_BYTES, accumulate, valid > 3);
-        FloatVector c40 = start(panels, bias + 4, out, o + 4 * outChannel, accumulate, valid > 4);
-        FloatVector c41 = start(panels, bias + 4, out, o + 4 * outChannel + VECTOR_BYTES, accumulate, valid > 4);
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
+        if (!accumulate) { // start from the bias
+            c00 = FloatVector.broadcast(S, panels[bias]);
+            c01 = c00;
+            c10 = FloatVector.broadcast(S, panels[bias + 1]);
+            c11 = c10;
+            c20 = FloatVector.broadcast(S, panels[bias + 2]);
+            c21 = c20;
+            c30 = FloatVector.broadcast(S, panels[bias + 3]);
+            c31 = c30;
+            c40 = FloatVector.broadcast(S, panels[bias + 4]);
+            c41 = c40;
+        } else { // start from the earlier K blocks' partial sums; padding rows from zero
+            c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
+            c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
+            c10 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel, NATIVE) : FloatVector.zero(S);
+            c11 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
+            c20 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel, NATIVE) : FloatVector.zero(S);
+            c21 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
+            c30 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel, NATIVE) : FloatVector.zero(S);
+            c31 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
+            c40 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel, NATIVE) : FloatVector.zero(S);
+            c41 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
+        }
         for (int kk = 0; kk < k; kk++) {
             FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE);
             FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE);
@@ -152,22 +154,66 @@ final class VectorConv1x1Nchw {
             c41 = x1.fma(b, c41);
             w += MR;
         }
-        store(out, o, outChannel, valid, relu, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41);
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+        }
+        // Only the first `valid` rows are channels; the others are the panel's zero padding.
+        c00.intoMemorySegment(out, o, NATIVE);
+        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+        if (valid == 1) return;
+        o += outChannel;
+        c10.intoMemorySegment(out, o, NATIVE);
+        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+        if (valid == 2) return;
+        o += outChannel;
+        c20.intoMemorySegment(out, o, NATIVE);
+        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+        if (valid == 3) return;
+        o += outChannel;
+        c30.intoMemorySegment(out, o, NATIVE);
+        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+        if (valid == 4) return;
+        o += outChannel;
+        c40.intoMemorySegment(out, o, NATIVE);
+        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
 
     /** {@link #strip} for stride 2: output pixel x reads input pixel 2x. */
     private static void strip2(MemorySegment in, long i, long inChannel, int k, float[] panels, int bias, int w,
                    MemorySegment out, long o, long outChannel, int valid, boolean accumulate, boolean relu) {
-        FloatVector c00 = start(panels, bias + 0, out, o + 0 * outChannel, accumulate, valid > 0);
-        FloatVector c01 = start(panels, bias + 0, out, o + 0 * outChannel + VECTOR_BYTES, accumulate, valid > 0);
-        FloatVector c10 = start(panels, bias + 1, out, o + 1 * outChannel, accumulate, valid > 1);
-        FloatVector c11 = start(panels, bias + 1, out, o + 1 * outChannel + VECTOR_BYTES, accumulate, valid > 1);
-        FloatVector c20 = start(panels, bias + 2, out, o + 2 * outChannel, accumulate, valid > 2);
-        FloatVector c21 = start(panels, bias + 2, out, o + 2 * outChannel + VECTOR_BYTES, accumulate, valid > 2);
-        FloatVector c30 = start(panels, bias + 3, out, o + 3 * outChannel, accumulate, valid > 3);
-        FloatVector c31 = start(panels, bias + 3, out, o + 3 * outChannel + VECTOR_BYTES, accumulate, valid > 3);
-        FloatVector c40 = start(panels, bias + 4, out, o + 4 * outChannel, accumulate, valid > 4);
-        FloatVector c41 = start(panels, bias + 4, out, o + 4 * outChannel + VECTOR_BYTES, accumulate, valid > 4);
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
+        if (!accumulate) { // start from the bias
+            c00 = FloatVector.broadcast(S, panels[bias]);
+            c01 = c00;
+            c10 = FloatVector.broadcast(S, panels[bias + 1]);
+            c11 = c10;
+            c20 = FloatVector.broadcast(S, panels[bias + 2]);
+            c21 = c20;
+            c30 = FloatVector.broadcast(S, panels[bias + 3]);
+            c31 = c30;
+            c40 = FloatVector.broadcast(S, panels[bias + 4]);
+            c41 = c40;
+        } else { // start from the earlier K blocks' partial sums; padding rows from zero
+            c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
+            c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
+            c10 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel, NATIVE) : FloatVector.zero(S);
+            c11 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
+            c20 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel, NATIVE) : FloatVector.zero(S);
+            c21 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
+            c30 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel, NATIVE) : FloatVector.zero(S);
+            c31 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
+            c40 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel, NATIVE) : FloatVector.zero(S);
+            c41 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
+        }
         for (int kk = 0; kk < k; kk++) {
             FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE)
                     .rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE));
@@ -191,23 +237,68 @@ final class VectorConv1x1Nchw {
             c41 = x1.fma(b, c41);
             w += MR;
         }
-        store(out, o, outChannel, valid, relu, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41);
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+        }
+        // Only the first `valid` rows are channels; the others are the panel's zero padding.
+        c00.intoMemorySegment(out, o, NATIVE);
+        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+        if (valid == 1) return;
+        o += outChannel;
+        c10.intoMemorySegment(out, o, NATIVE);
+        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+        if (valid == 2) return;
+        o += outChannel;
+        c20.intoMemorySegment(out, o, NATIVE);
+        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+        if (valid == 3) return;
+        o += outChannel;
+        c30.intoMemorySegment(out, o, NATIVE);
+        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+        if (valid == 4) return;
+        o += outChannel;
+        c40.intoMemorySegment(out, o, NATIVE);
+        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
 
     /** {@link #strip} for the first {@code pixels} (< NR) pixels: a row's short last strip. */
     private static void stripMasked(MemorySegment in, long i, long inChannel, int k, float[] panels, int bias, int w,
                    MemorySegment out, long o, long outChannel, int valid, boolean accumulate, boolean relu, int pixels) {
-        VectorMask<Float> m0 = S.indexInRange(0, pixels), m1 = S.indexInRange(L, pixels);
-        FloatVector c00 = startMasked(panels, bias + 0, out, o + 0 * outChannel, accumulate, valid > 0, pixels, 0);
-        FloatVector c01 = startMasked(panels, bias + 0, out, o + 0 * outChannel + VECTOR_BYTES, accumulate, valid > 0, pixels, L);
-        FloatVector c10 = startMasked(panels, bias + 1, out, o + 1 * outChannel, accumulate, valid > 1, pixels, 0);
-        FloatVector c11 = startMasked(panels, bias + 1, out, o + 1 * outChannel + VECTOR_BYTES, accumulate, valid > 1, pixels, L);
-        FloatVector c20 = startMasked(panels, bias + 2, out, o + 2 * outChannel, accumulate, valid > 2, pixels, 0);
-        FloatVector c21 = startMasked(panels, bias + 2, out, o + 2 * outChannel + VECTOR_BYTES, accumulate, valid > 2, pixels, L);
-        FloatVector c30 = startMasked(panels, bias + 3, out, o + 3 * outChannel, accumulate, valid > 3, pixels, 0);
-        FloatVector c31 = startMasked(panels, bias + 3, out, o + 3 * outChannel + VECTOR_BYTES, accumulate, valid > 3, pixels, L);
-        FloatVector c40 = startMasked(panels, bias + 4, out, o + 4 * outChannel, accumulate, valid > 4, pixels, 0);
-        FloatVector c41 = startMasked(panels, bias + 4, out, o + 4 * outChannel + VECTOR_BYTES, accumulate, valid > 4, pixels, L);
+        VectorMask<Float> p0 = S.indexInRange(0, pixels), p1 = S.indexInRange(L, pixels);
+        VectorMask<Float> m0 = p0, m1 = p1;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
+        if (!accumulate) { // start from the bias
+            c00 = FloatVector.broadcast(S, panels[bias]);
+            c01 = c00;
+            c10 = FloatVector.broadcast(S, panels[bias + 1]);
+            c11 = c10;
+            c20 = FloatVector.broadcast(S, panels[bias + 2]);
+            c21 = c20;
+            c30 = FloatVector.broadcast(S, panels[bias + 3]);
+            c31 = c30;
+            c40 = FloatVector.broadcast(S, panels[bias + 4]);
+            c41 = c40;
+        } else { // start from the earlier K blocks' partial sums; padding rows from zero
+            c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE, p0);
+            c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE, p1);
+            c10 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel, NATIVE, p0) : FloatVector.zero(S);
+            c11 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
+            c20 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel, NATIVE, p0) : FloatVector.zero(S);
+            c21 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
+            c30 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel, NATIVE, p0) : FloatVector.zero(S);
+            c31 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
+            c40 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel, NATIVE, p0) : FloatVector.zero(S);
+            c41 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
+        }
         for (int kk = 0; kk < k; kk++) {
             FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE, m0);
             FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE, m1);
@@ -229,25 +320,70 @@ final class VectorConv1x1Nchw {
             c41 = x1.fma(b, c41);
             w += MR;
         }
-        storeMasked(out, o, outChannel, valid, relu, pixels, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41);
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+        }
+        // Only the first `valid` rows are channels; the others are the panel's zero padding.
+        c00.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        if (valid == 1) return;
+        o += outChannel;
+        c10.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        if (valid == 2) return;
+        o += outChannel;
+        c20.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        if (valid == 3) return;
+        o += outChannel;
+        c30.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        if (valid == 4) return;
+        o += outChannel;
+        c40.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
     }
 
     /** {@link #strip2} for the first {@code pixels} (≤ NR) pixels, reading only the inputs they need. */
     private static void strip2Masked(MemorySegment in, long i, long inChannel, int k, float[] panels, int bias, int w,
                    MemorySegment out, long o, long outChannel, int valid, boolean accumulate, boolean relu, int pixels) {
+        VectorMask<Float> p0 = S.indexInRange(0, pixels), p1 = S.indexInRange(L, pixels);
         int inputs = 2 * pixels - 1;
         VectorMask<Float> m0 = S.indexInRange(0, inputs), m1 = S.indexInRange(L, inputs);
         VectorMask<Float> m2 = S.indexInRange(2 * L, inputs), m3 = S.indexInRange(3 * L, inputs);
-        FloatVector c00 = startMasked(panels, bias + 0, out, o + 0 * outChannel, accumulate, valid > 0, pixels, 0);
-        FloatVector c01 = startMasked(panels, bias + 0, out, o + 0 * outChannel + VECTOR_BYTES, accumulate, valid > 0, pixels, L);
-        FloatVector c10 = startMasked(panels, bias + 1, out, o + 1 * outChannel, accumulate, valid > 1, pixels, 0);
-        FloatVector c11 = startMasked(panels, bias + 1, out, o + 1 * outChannel + VECTOR_BYTES, accumulate, valid > 1, pixels, L);
-        FloatVector c20 = startMasked(panels, bias + 2, out, o + 2 * outChannel, accumulate, valid > 2, pixels, 0);
-        FloatVector c21 = startMasked(panels, bias + 2, out, o + 2 * outChannel + VECTOR_BYTES, accumulate, valid > 2, pixels, L);
-        FloatVector c30 = startMasked(panels, bias + 3, out, o + 3 * outChannel, accumulate, valid > 3, pixels, 0);
-        FloatVector c31 = startMasked(panels, bias + 3, out, o + 3 * outChannel + VECTOR_BYTES, accumulate, valid > 3, pixels, L);
-        FloatVector c40 = startMasked(panels, bias + 4, out, o + 4 * outChannel, accumulate, valid > 4, pixels, 0);
-        FloatVector c41 = startMasked(panels, bias + 4, out, o + 4 * outChannel + VECTOR_BYTES, accumulate, valid > 4, pixels, L);
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
+        if (!accumulate) { // start from the bias
+            c00 = FloatVector.broadcast(S, panels[bias]);
+            c01 = c00;
+            c10 = FloatVector.broadcast(S, panels[bias + 1]);
+            c11 = c10;
+            c20 = FloatVector.broadcast(S, panels[bias + 2]);
+            c21 = c20;
+            c30 = FloatVector.broadcast(S, panels[bias + 3]);
+            c31 = c30;
+            c40 = FloatVector.broadcast(S, panels[bias + 4]);
+            c41 = c40;
+        } else { // start from the earlier K blocks' partial sums; padding rows from zero
+            c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE, p0);
+            c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE, p1);
+            c10 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel, NATIVE, p0) : FloatVector.zero(S);
+            c11 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
+            c20 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel, NATIVE, p0) : FloatVector.zero(S);
+            c21 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
+            c30 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel, NATIVE, p0) : FloatVector.zero(S);
+            c31 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
+            c40 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel, NATIVE, p0) : FloatVector.zero(S);
+            c41 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
+        }
         for (int kk = 0; kk < k; kk++) {
             FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE, m0)
                     .rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE, m1));
@@ -271,67 +407,37 @@ final class VectorConv1x1Nchw {
             c41 = x1.fma(b, c41);
             w += MR;
         }
-        storeMasked(out, o, outChannel, valid, relu, pixels, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41);
-    }
-
-    /** The epilogue: ReLU, then the first {@code valid} channel rows of the tile (the rest are padding). */
-    private static void store(MemorySegment out, long o, long outChannel, int valid, boolean relu,
-                              FloatVector c00, FloatVector c01, FloatVector c10, FloatVector c11,
-                              FloatVector c20, FloatVector c21, FloatVector c30, FloatVector c31,
-                              FloatVector c40, FloatVector c41) {
         if (relu) {
-            c00 = c00.max(0f); c01 = c01.max(0f); c10 = c10.max(0f); c11 = c11.max(0f); c20 = c20.max(0f);
-            c21 = c21.max(0f); c30 = c30.max(0f); c31 = c31.max(0f); c40 = c40.max(0f); c41 = c41.max(0f);
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
         }
-        c00.intoMemorySegment(out, o, NATIVE);
-        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid < 2) return;
+        // Only the first `valid` rows are channels; the others are the panel's zero padding.
+        c00.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        if (valid == 1) return;
         o += outChannel;
-        c10.intoMemorySegment(out, o, NATIVE);
-        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid < 3) return;
+        c10.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        if (valid == 2) return;
         o += outChannel;
-        c20.intoMemorySegment(out, o, NATIVE);
-        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid < 4) return;
+        c20.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        if (valid == 3) return;
         o += outChannel;
-        c30.intoMemorySegment(out, o, NATIVE);
-        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid < 5) return;
+        c30.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        if (valid == 4) return;
         o += outChannel;
-        c40.intoMemorySegment(out, o, NATIVE);
-        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-    }
-
-    /** {@link #store} of the first {@code pixels} (≤ NR) pixels of each row. */
-    private static void storeMasked(MemorySegment out, long o, long outChannel, int valid, boolean relu, int pixels,
-                                    FloatVector c00, FloatVector c01, FloatVector c10, FloatVector c11,
-                                    FloatVector c20, FloatVector c21, FloatVector c30, FloatVector c31,
-                                    FloatVector c40, FloatVector c41) {
-        if (relu) {
-            c00 = c00.max(0f); c01 = c01.max(0f); c10 = c10.max(0f); c11 = c11.max(0f); c20 = c20.max(0f);
-            c21 = c21.max(0f); c30 = c30.max(0f); c31 = c31.max(0f); c40 = c40.max(0f); c41 = c41.max(0f);
-        }
-        VectorMask<Float> m0 = S.indexInRange(0, pixels), m1 = S.indexInRange(L, pixels);
-        boolean high = pixels > L;
-        c00.intoMemorySegment(out, o, NATIVE, m0);
-        if (high) c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, m1);
-        if (valid < 2) return;
-        o += outChannel;
-        c10.intoMemorySegment(out, o, NATIVE, m0);
-        if (high) c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, m1);
-        if (valid < 3) return;
-        o += outChannel;
-        c20.intoMemorySegment(out, o, NATIVE, m0);
-        if (high) c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, m1);
-        if (valid < 4) return;
-        o += outChannel;
-        c30.intoMemorySegment(out, o, NATIVE, m0);
-        if (high) c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, m1);
-        if (valid < 5) return;
-        o += outChannel;
-        c40.intoMemorySegment(out, o, NATIVE, m0);
-        if (high) c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, m1);
+        c40.intoMemorySegment(out, o, NATIVE, p0);
+        if (pixels > L) c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
     }
 
     /** Strides above 2 (no shift network uses them): one output at a time, in the reference's order of terms. */

@@ -118,23 +118,36 @@ final class VectorConv1x1Nhwc {
                              long i0, long i1, long i2, long i3, long i4,
                              MemorySegment out, int channelsLeft, boolean accumulate, boolean relu,
                              long o0, long o1, long o2, long o3, long o4) {
+        // No helper takes or returns vectors: C2 boxes them whenever it declines to inline one.
+        boolean whole = channelsLeft >= NR;
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
-        if (!accumulate) {
+        if (!accumulate) { // start from the bias
             c00 = FloatVector.fromArray(S, panels, bias);
             c01 = FloatVector.fromArray(S, panels, bias + L);
             c10 = c00; c11 = c01; c20 = c00; c21 = c01; c30 = c00; c31 = c01; c40 = c00; c41 = c01;
-        } else if (channelsLeft >= NR) {
-            c00 = load(out, o0); c01 = load(out, o0 + VECTOR_BYTES);
-            c10 = load(out, o1); c11 = load(out, o1 + VECTOR_BYTES);
-            c20 = load(out, o2); c21 = load(out, o2 + VECTOR_BYTES);
-            c30 = load(out, o3); c31 = load(out, o3 + VECTOR_BYTES);
-            c40 = load(out, o4); c41 = load(out, o4 + VECTOR_BYTES);
-        } else {
-            c00 = loadTail(out, o0, channelsLeft, 0); c01 = loadTail(out, o0 + VECTOR_BYTES, channelsLeft, L);
-            c10 = loadTail(out, o1, channelsLeft, 0); c11 = loadTail(out, o1 + VECTOR_BYTES, channelsLeft, L);
-            c20 = loadTail(out, o2, channelsLeft, 0); c21 = loadTail(out, o2 + VECTOR_BYTES, channelsLeft, L);
-            c30 = loadTail(out, o3, channelsLeft, 0); c31 = loadTail(out, o3 + VECTOR_BYTES, channelsLeft, L);
-            c40 = loadTail(out, o4, channelsLeft, 0); c41 = loadTail(out, o4 + VECTOR_BYTES, channelsLeft, L);
+        } else if (whole) { // start from the earlier K blocks' partial sums
+            c00 = FloatVector.fromMemorySegment(S, out, o0, NATIVE);
+            c01 = FloatVector.fromMemorySegment(S, out, o0 + VECTOR_BYTES, NATIVE);
+            c10 = FloatVector.fromMemorySegment(S, out, o1, NATIVE);
+            c11 = FloatVector.fromMemorySegment(S, out, o1 + VECTOR_BYTES, NATIVE);
+            c20 = FloatVector.fromMemorySegment(S, out, o2, NATIVE);
+            c21 = FloatVector.fromMemorySegment(S, out, o2 + VECTOR_BYTES, NATIVE);
+            c30 = FloatVector.fromMemorySegment(S, out, o3, NATIVE);
+            c31 = FloatVector.fromMemorySegment(S, out, o3 + VECTOR_BYTES, NATIVE);
+            c40 = FloatVector.fromMemorySegment(S, out, o4, NATIVE);
+            c41 = FloatVector.fromMemorySegment(S, out, o4 + VECTOR_BYTES, NATIVE);
+        } else { // masks made here and again at the store, so none stays live (AVX2 keeps masks in vector registers)
+            VectorMask<Float> lo = S.indexInRange(0, channelsLeft), hi = S.indexInRange(L, channelsLeft);
+            c00 = FloatVector.fromMemorySegment(S, out, o0, NATIVE, lo);
+            c01 = FloatVector.fromMemorySegment(S, out, o0 + VECTOR_BYTES, NATIVE, hi);
+            c10 = FloatVector.fromMemorySegment(S, out, o1, NATIVE, lo);
+            c11 = FloatVector.fromMemorySegment(S, out, o1 + VECTOR_BYTES, NATIVE, hi);
+            c20 = FloatVector.fromMemorySegment(S, out, o2, NATIVE, lo);
+            c21 = FloatVector.fromMemorySegment(S, out, o2 + VECTOR_BYTES, NATIVE, hi);
+            c30 = FloatVector.fromMemorySegment(S, out, o3, NATIVE, lo);
+            c31 = FloatVector.fromMemorySegment(S, out, o3 + VECTOR_BYTES, NATIVE, hi);
+            c40 = FloatVector.fromMemorySegment(S, out, o4, NATIVE, lo);
+            c41 = FloatVector.fromMemorySegment(S, out, o4 + VECTOR_BYTES, NATIVE, hi);
         }
         long k4 = 0;
         for (int kk = 0; kk < k; kk++, k4 += Float.BYTES) { // int counter: C2 handles it better than a long one
@@ -161,35 +174,19 @@ final class VectorConv1x1Nhwc {
             c00 = c00.max(0f); c01 = c01.max(0f); c10 = c10.max(0f); c11 = c11.max(0f); c20 = c20.max(0f);
             c21 = c21.max(0f); c30 = c30.max(0f); c31 = c31.max(0f); c40 = c40.max(0f); c41 = c41.max(0f);
         }
-        if (channelsLeft >= NR) {
+        if (whole) {
             c00.intoMemorySegment(out, o0, NATIVE); c01.intoMemorySegment(out, o0 + VECTOR_BYTES, NATIVE);
             c10.intoMemorySegment(out, o1, NATIVE); c11.intoMemorySegment(out, o1 + VECTOR_BYTES, NATIVE);
             c20.intoMemorySegment(out, o2, NATIVE); c21.intoMemorySegment(out, o2 + VECTOR_BYTES, NATIVE);
             c30.intoMemorySegment(out, o3, NATIVE); c31.intoMemorySegment(out, o3 + VECTOR_BYTES, NATIVE);
             c40.intoMemorySegment(out, o4, NATIVE); c41.intoMemorySegment(out, o4 + VECTOR_BYTES, NATIVE);
-        } else {
-            storeTail(out, channelsLeft, c00, c01, o0);
-            storeTail(out, channelsLeft, c10, c11, o1);
-            storeTail(out, channelsLeft, c20, c21, o2);
-            storeTail(out, channelsLeft, c30, c31, o3);
-            storeTail(out, channelsLeft, c40, c41, o4);
-        }
-    }
-
-    private static FloatVector load(MemorySegment out, long offset) {
-        return FloatVector.fromMemorySegment(S, out, offset, NATIVE);
-    }
-
-    /** Lanes {@code firstLane..} of a partial sum, of which only channels below {@code channels} exist. */
-    private static FloatVector loadTail(MemorySegment out, long offset, int channels, int firstLane) {
-        return FloatVector.fromMemorySegment(S, out, offset, NATIVE, S.indexInRange(firstLane, channels));
-    }
-
-    /** The first {@code channels} (< NR) lanes of the pair {@code lo, hi}; the rest belong to someone else. */
-    private static void storeTail(MemorySegment out, int channels, FloatVector lo, FloatVector hi, long offset) {
-        lo.intoMemorySegment(out, offset, NATIVE, S.indexInRange(0, channels));
-        if (channels > L) {
-            hi.intoMemorySegment(out, offset + VECTOR_BYTES, NATIVE, S.indexInRange(L, channels));
+        } else { // channels past Cout belong to someone else (a view's neighbours, or nothing)
+            VectorMask<Float> lo = S.indexInRange(0, channelsLeft), hi = S.indexInRange(L, channelsLeft);
+            c00.intoMemorySegment(out, o0, NATIVE, lo); c01.intoMemorySegment(out, o0 + VECTOR_BYTES, NATIVE, hi);
+            c10.intoMemorySegment(out, o1, NATIVE, lo); c11.intoMemorySegment(out, o1 + VECTOR_BYTES, NATIVE, hi);
+            c20.intoMemorySegment(out, o2, NATIVE, lo); c21.intoMemorySegment(out, o2 + VECTOR_BYTES, NATIVE, hi);
+            c30.intoMemorySegment(out, o3, NATIVE, lo); c31.intoMemorySegment(out, o3 + VECTOR_BYTES, NATIVE, hi);
+            c40.intoMemorySegment(out, o4, NATIVE, lo); c41.intoMemorySegment(out, o4 + VECTOR_BYTES, NATIVE, hi);
         }
     }
 }
