@@ -14,7 +14,8 @@ import org.shiftnet4j.tensor.Tensor;
  * not run by the build). Run from engine/ after {@code test-compile}:
  * <pre>java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *   -cp target/classes:target/test-classes org.shiftnet4j.kernel.VectorConv1x1Bench [rounds]</pre>
- * Every figure is the best of several ~150 ms samples after a warm-up of many short calls.
+ * Every figure is the best of many ~8 ms samples after a warm-up of many short calls: the build machine is shared,
+ * and short samples are the ones that run undisturbed.
  */
 public final class VectorConv1x1Bench {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -28,12 +29,14 @@ public final class VectorConv1x1Bench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Kernels kernels = KernelProvider.vector().orElseThrow();
         System.out.printf(Locale.ROOT, "%s, %d lanes, %s%n", kernels.name(), S.length(), System.getProperty("java.vm.version"));
+        if (Boolean.getBoolean("bench.mixed")) mixed(kernels);
         double peak = peak(rounds);
         System.out.printf(Locale.ROOT, "FMA peak (12 accumulators): %.1f GFLOP/s%n", peak);
         int[][] shapes = {{64, 56}, {128, 28}, {256, 14}, {512, 7}};
         for (Layout layout : Layout.values()) {
             for (int[] shape : shapes) {
                 int c = shape[0], hw = shape[1];
+                if (!(layout + " " + c).contains(System.getProperty("bench.only", ""))) continue;
                 try (Arena arena = Arena.ofConfined()) {
                     SplittableRandom random = new SplittableRandom(1);
                     float[] w = new float[c * c], b = new float[c];
@@ -48,8 +51,8 @@ public final class VectorConv1x1Bench {
                     for (int i = 0; i < 3000; i++) kernels.conv1x1(in, weights, 1, false, out);
                     double best = Double.MAX_VALUE;
                     long calls = 0, bytes = 0;
-                    for (int r = 0; r < rounds; r++) {
-                        int n = (int) Math.max(1, 1.5e8 / (flop / 50)); // ~150 ms at 50 GFLOP/s
+                    for (int r = 0; r < rounds * 10; r++) {
+                        int n = (int) Math.max(1, 8e6 / (flop / 100)); // ~8 ms at 100 GFLOP/s: short samples dodge neighbours' bursts
                         long a0 = THREADS.getCurrentThreadAllocatedBytes();
                         long t0 = System.nanoTime();
                         for (int i = 0; i < n; i++) kernels.conv1x1(in, weights, 1, false, out);
@@ -64,6 +67,37 @@ public final class VectorConv1x1Bench {
             }
         }
         System.out.printf(Locale.ROOT, "FMA peak again: %.1f GFLOP/s%n", peak(rounds));
+    }
+
+    /**
+     * Every kernel variant (tails, strides, borders, views, K blocks) for a while, as a network would call them:
+     * run with -XX:+PrintCompilation to see that each one reaches C2 (and none is skipped by C1).
+     */
+    private static void mixed(Kernels kernels) {
+        int[][] cases = { // cin, cout, h, w, stride, inBorder, inExtra
+            {70, 70, 13, 13, 1, 0, 0}, {70, 37, 13, 13, 2, 0, 0}, {300, 70, 9, 9, 1, 1, 3}, {300, 21, 14, 14, 2, 0, 0},
+            {64, 64, 7, 7, 1, 1, 0}, {64, 64, 28, 28, 2, 1, 0}, {3, 5, 2, 2, 1, 0, 0}};
+        try (Arena arena = Arena.ofConfined()) {
+            for (Layout layout : Layout.values()) {
+                for (int[] c : cases) {
+                    if (!(layout + " " + java.util.Arrays.toString(c)).contains(System.getProperty("bench.mixedOnly", ""))) continue;
+                    Conv1x1Weights weights = new Conv1x1Weights(c[0], c[1], new float[c[0] * c[1]], new float[c[1]]);
+                    Tensor in = Tensor.allocate(arena, layout, 1, c[0] + c[6], c[2], c[3], c[5]).channelSlice(c[6], c[0]);
+                    int oh = (c[2] - 1) / c[4] + 1, ow = (c[3] - 1) / c[4] + 1;
+                    Tensor out = Tensor.allocate(arena, layout, 1, c[1], oh, ow);
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < 2000; i++) kernels.conv1x1(in, weights, c[4], i % 2 == 0, out);
+                    long t1 = System.nanoTime();
+                    for (int i = 0; i < 16000; i++) kernels.conv1x1(in, weights, c[4], i % 2 == 0, out);
+                    long t2 = System.nanoTime();
+                    for (int i = 0; i < 2000; i++) kernels.conv1x1(in, weights, c[4], i % 2 == 0, out);
+                    long t3 = System.nanoTime();
+                    System.out.printf(Locale.ROOT, "mixed %s %s: first 2000 calls %.1f us/call, last 2000 %.1f us/call (%.1f GFLOP/s)%n",
+                            layout, java.util.Arrays.toString(c), (t1 - t0) / 2e6, (t3 - t2) / 2e6,
+                            2.0 * c[0] * c[1] * oh * ow / ((t3 - t2) / 2e3));
+                }
+            }
+        }
     }
 
     private static double peak(int rounds) {

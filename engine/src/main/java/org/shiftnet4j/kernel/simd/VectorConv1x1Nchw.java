@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import org.shiftnet4j.kernel.Conv1x1Weights;
 import org.shiftnet4j.tensor.Tensor;
@@ -42,6 +41,15 @@ final class VectorConv1x1Nchw {
     private static final int MICRO_PANEL_BYTES = 24 * 1024;
     /** Lane i takes lane 2i of the pair (this, other): the even pixels of 2L consecutive ones. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
+    /** Lane i takes lane 2i+1 of the pair: the even pixels of a window that starts one float early. */
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
+
+    /**
+     * Per-thread landing place of a tile that is not all ours (vector stores, then a scalar copy of our lanes).
+     * Masked vector stores would do, but C1 gives up on a kernel with ten of them ("out of virtual registers"),
+     * after which HotSpot can leave it in slow tier-2 code that boxes every vector for a long time.
+     */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -63,35 +71,90 @@ final class VectorConv1x1Nchw {
         long inRow = stride * in.strideH() * Float.BYTES, outRow = out.strideH() * Float.BYTES;
         long inChannel = in.strideC() * Float.BYTES, outChannel = out.strideC() * Float.BYTES;
         long inPixel = (long) stride * Float.BYTES;
+        // Bytes one strip reads per input channel (full strips never read past their last pixel).
+        long window = stride == 1 ? 2 * VECTOR_BYTES : 4 * VECTOR_BYTES - Float.BYTES, inSize = src.byteSize();
         int kBlock = kBlock(cin);
+        float[] scratch = SCRATCH.get();
 
         for (int n = 0; n < out.batch(); n++) {
             long inImage = in.index(n, 0, 0, 0) * Float.BYTES, outImage = out.index(n, 0, 0, 0) * Float.BYTES;
             for (int k0 = 0; k0 < cin; k0 += kBlock) {
                 int k = Math.min(kBlock, cin - k0);
                 boolean accumulate = k0 > 0, reluNow = relu && k0 + k == cin;
-                // A full stride-2 strip reads one float past its last even pixel: not past the segment's end.
-                long lastSafeStart = src.byteSize() - (k - 1) * inChannel - 4 * VECTOR_BYTES;
+                long inSpan = (k - 1) * inChannel + window;
                 for (int row = 0; row < rows; row++) {
                     long inBase = inImage + row * inRow + k0 * inChannel, outBase = outImage + row * outRow;
                     for (int x = 0; x < rowLength; x += NR) {
-                        int pixels = Math.min(NR, rowLength - x);
+                        int pixels = Math.min(NR, rowLength - x), from = 0, to = pixels;
                         long i = inBase + x * inPixel, o = outBase + x * (long) Float.BYTES;
-                        boolean full = pixels == NR && (stride == 1 || i <= lastSafeStart);
+                        if (pixels < NR && i + inSpan > inSize) {
+                            // The window past the row's end would leave the segment: end it at the row's end instead.
+                            // Its lanes before `from` are pixels that are not ours to store (copyLanes skips them).
+                            from = NR - pixels;
+                            to = NR;
+                            if (i - from * inPixel < 0) { // a tensor smaller than one strip
+                                plainStrip(src, i, inChannel, inPixel, k, panels, panelSize, k0, cout,
+                                        dst, o, outChannel, pixels, accumulate, reluNow);
+                                continue;
+                            }
+                            i -= from * inPixel;
+                            o -= from * (long) Float.BYTES;
+                        }
                         for (int panel = 0; panel < panelCount; panel++) {
                             int co = panel * MR, valid = Math.min(MR, cout - co);
-                            int bias = panel * panelSize, w = bias + (k0 + 1) * MR;
+                            int w = panel * panelSize + (k0 + 1) * MR;
                             long oc = o + co * outChannel;
-                            if (stride == 1) {
-                                if (full) strip(src, i, inChannel, k, panels, bias, w, dst, oc, outChannel, valid, accumulate, reluNow);
-                                else stripMasked(src, i, inChannel, k, panels, bias, w, dst, oc, outChannel, valid, accumulate, reluNow, pixels);
+                            if (pixels == NR) {
+                                if (stride == 1) {
+                                    if (accumulate) stripAccumulate(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
+                                    else strip(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
+                                } else {
+                                    if (accumulate) strip2Accumulate(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
+                                    else strip2(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
+                                }
                             } else {
-                                if (full) strip2(src, i, inChannel, k, panels, bias, w, dst, oc, outChannel, valid, accumulate, reluNow);
-                                else strip2Masked(src, i, inChannel, k, panels, bias, w, dst, oc, outChannel, valid, accumulate, reluNow, pixels);
+                                if (stride == 1) stripPartial(src, i, inChannel, k, panels, w, accumulate, scratch);
+                                else strip2Partial(src, i, inChannel, k, panels, w, accumulate, scratch);
+                                copyLanes(scratch, dst, oc, outChannel, valid, from, to, accumulate, reluNow);
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Copies lanes {@code from ≤ j < to} of the first {@code valid} scratch rows to output channel rows
+     * {@code o, o + outChannel, ...}, adding the partial sums already there when {@code accumulate}, then ReLU.
+     */
+    private static void copyLanes(float[] scratch, MemorySegment out, long o, long outChannel, int valid, int from,
+                                  int to, boolean accumulate, boolean relu) {
+        for (int r = 0; r < valid; r++, o += outChannel) {
+            for (int j = from; j < to; j++) {
+                long at = o + j * (long) Float.BYTES;
+                float v = accumulate ? scratch[r * NR + j] + out.get(F, at) : scratch[r * NR + j];
+                out.set(F, at, relu ? Math.max(v, 0f) : v);
+            }
+        }
+    }
+
+    /**
+     * Scalar version of one K block of a strip of {@code pixels}, for tensors too small to hold a vector window.
+     * Same packed weights and the same start (bias or partial sum) as the kernels.
+     */
+    private static void plainStrip(MemorySegment in, long i, long inChannel, long inPixel, int k, float[] panels,
+                                   int panelSize, int k0, int cout, MemorySegment out, long o, long outChannel,
+                                   int pixels, boolean accumulate, boolean relu) {
+        for (int co = 0; co < cout; co++) {
+            int panelStart = co / MR * panelSize + co % MR;
+            for (int x = 0; x < pixels; x++) {
+                long at = o + co * outChannel + x * (long) Float.BYTES;
+                float acc = accumulate ? out.get(F, at) : panels[panelStart];
+                for (int kk = 0; kk < k; kk++) {
+                    acc = Math.fma(panels[panelStart + (k0 + kk + 1) * MR], in.get(F, i + kk * inChannel + x * inPixel), acc);
+                }
+                out.set(F, at, relu ? Math.max(acc, 0f) : acc);
             }
         }
     }
@@ -103,36 +166,20 @@ final class VectorConv1x1Nchw {
         return (cin + blocks - 1) / blocks;
     }
 
-    // The four kernels below are generated from one template (kept inline on purpose: a helper that takes or
-    // returns vectors boxes them whenever C2 declines to inline it, e.g. into an already big caller).
+    // ---- generated kernels (begin) ----
+    // One template, expanded per case and kept inline on purpose. A helper that takes or returns vectors boxes them
+    // whenever C2 declines to inline it; and each case is its own small method because C1 gives up on a method with
+    // too many vector operations ("out of virtual registers"), after which HotSpot may leave it in slow, boxing
+    // tier-2 code for a long time instead of compiling it with C2.
 
-    /** {@value #MR} channels × {@link #NR} pixels over {@code k} input channels from byte offset {@code i}. */
-    private static void strip(MemorySegment in, long i, long inChannel, int k, float[] panels, int bias, int w,
-                   MemorySegment out, long o, long outChannel, int valid, boolean accumulate, boolean relu) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
-        if (!accumulate) { // start from the bias
-            c00 = FloatVector.broadcast(S, panels[bias]);
-            c01 = c00;
-            c10 = FloatVector.broadcast(S, panels[bias + 1]);
-            c11 = c10;
-            c20 = FloatVector.broadcast(S, panels[bias + 2]);
-            c21 = c20;
-            c30 = FloatVector.broadcast(S, panels[bias + 3]);
-            c31 = c30;
-            c40 = FloatVector.broadcast(S, panels[bias + 4]);
-            c41 = c40;
-        } else { // start from the earlier K blocks' partial sums; padding rows from zero
-            c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
-            c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
-            c10 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel, NATIVE) : FloatVector.zero(S);
-            c11 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
-            c20 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel, NATIVE) : FloatVector.zero(S);
-            c21 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
-            c30 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel, NATIVE) : FloatVector.zero(S);
-            c31 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
-            c40 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel, NATIVE) : FloatVector.zero(S);
-            c41 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
-        }
+    /** {@value #MR} channels × {@link #NR} pixels over {@code k} input channels from byte offset {@code i}; starts from the biases ({@code w − MR}). */
+    private static void strip(MemorySegment in, long i, long inChannel, int k, float[] panels, int w,
+                   MemorySegment out, long o, long outChannel, int valid, boolean relu) {
+        FloatVector c00 = FloatVector.broadcast(S, panels[w - MR]), c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(S, panels[w - MR + 1]), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, panels[w - MR + 2]), c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(S, panels[w - MR + 3]), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, panels[w - MR + 4]), c41 = c40;
         for (int kk = 0; kk < k; kk++) {
             FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE);
             FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE);
@@ -187,38 +234,24 @@ final class VectorConv1x1Nchw {
         c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
 
-    /** {@link #strip} for stride 2: output pixel x reads input pixel 2x. */
-    private static void strip2(MemorySegment in, long i, long inChannel, int k, float[] panels, int bias, int w,
-                   MemorySegment out, long o, long outChannel, int valid, boolean accumulate, boolean relu) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
-        if (!accumulate) { // start from the bias
-            c00 = FloatVector.broadcast(S, panels[bias]);
-            c01 = c00;
-            c10 = FloatVector.broadcast(S, panels[bias + 1]);
-            c11 = c10;
-            c20 = FloatVector.broadcast(S, panels[bias + 2]);
-            c21 = c20;
-            c30 = FloatVector.broadcast(S, panels[bias + 3]);
-            c31 = c30;
-            c40 = FloatVector.broadcast(S, panels[bias + 4]);
-            c41 = c40;
-        } else { // start from the earlier K blocks' partial sums; padding rows from zero
-            c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
-            c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
-            c10 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel, NATIVE) : FloatVector.zero(S);
-            c11 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
-            c20 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel, NATIVE) : FloatVector.zero(S);
-            c21 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
-            c30 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel, NATIVE) : FloatVector.zero(S);
-            c31 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
-            c40 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel, NATIVE) : FloatVector.zero(S);
-            c41 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel + VECTOR_BYTES, NATIVE) : FloatVector.zero(S);
-        }
+    /** {@link #strip} adding to the partial sums of earlier K blocks. */
+    private static void stripAccumulate(MemorySegment in, long i, long inChannel, int k, float[] panels, int w,
+                   MemorySegment out, long o, long outChannel, int valid, boolean relu) {
+        // Padding rows (past Cout) read the last real row instead: in bounds, and never stored.
+        int last = valid - 1;
+        FloatVector c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
+        FloatVector c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
+        FloatVector c10 = FloatVector.fromMemorySegment(S, out, o + Math.min(1, last) * outChannel, NATIVE);
+        FloatVector c11 = FloatVector.fromMemorySegment(S, out, o + Math.min(1, last) * outChannel + VECTOR_BYTES, NATIVE);
+        FloatVector c20 = FloatVector.fromMemorySegment(S, out, o + Math.min(2, last) * outChannel, NATIVE);
+        FloatVector c21 = FloatVector.fromMemorySegment(S, out, o + Math.min(2, last) * outChannel + VECTOR_BYTES, NATIVE);
+        FloatVector c30 = FloatVector.fromMemorySegment(S, out, o + Math.min(3, last) * outChannel, NATIVE);
+        FloatVector c31 = FloatVector.fromMemorySegment(S, out, o + Math.min(3, last) * outChannel + VECTOR_BYTES, NATIVE);
+        FloatVector c40 = FloatVector.fromMemorySegment(S, out, o + Math.min(4, last) * outChannel, NATIVE);
+        FloatVector c41 = FloatVector.fromMemorySegment(S, out, o + Math.min(4, last) * outChannel + VECTOR_BYTES, NATIVE);
         for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE)
-                    .rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE));
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + 2 * VECTOR_BYTES, NATIVE)
-                    .rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + 3 * VECTOR_BYTES, NATIVE));
+            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE);
             i += inChannel;
             FloatVector b = FloatVector.broadcast(S, panels[w]);
             c00 = x0.fma(b, c00);
@@ -270,38 +303,18 @@ final class VectorConv1x1Nchw {
         c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
 
-    /** {@link #strip} for the first {@code pixels} (< NR) pixels: a row's short last strip. */
-    private static void stripMasked(MemorySegment in, long i, long inChannel, int k, float[] panels, int bias, int w,
-                   MemorySegment out, long o, long outChannel, int valid, boolean accumulate, boolean relu, int pixels) {
-        VectorMask<Float> p0 = S.indexInRange(0, pixels), p1 = S.indexInRange(L, pixels);
-        VectorMask<Float> m0 = p0, m1 = p1;
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
-        if (!accumulate) { // start from the bias
-            c00 = FloatVector.broadcast(S, panels[bias]);
-            c01 = c00;
-            c10 = FloatVector.broadcast(S, panels[bias + 1]);
-            c11 = c10;
-            c20 = FloatVector.broadcast(S, panels[bias + 2]);
-            c21 = c20;
-            c30 = FloatVector.broadcast(S, panels[bias + 3]);
-            c31 = c30;
-            c40 = FloatVector.broadcast(S, panels[bias + 4]);
-            c41 = c40;
-        } else { // start from the earlier K blocks' partial sums; padding rows from zero
-            c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE, p0);
-            c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE, p1);
-            c10 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel, NATIVE, p0) : FloatVector.zero(S);
-            c11 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
-            c20 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel, NATIVE, p0) : FloatVector.zero(S);
-            c21 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
-            c30 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel, NATIVE, p0) : FloatVector.zero(S);
-            c31 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
-            c40 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel, NATIVE, p0) : FloatVector.zero(S);
-            c41 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
-        }
+    /** {@link #strip} for stride 2: output pixel x reads input pixel 2x; reads input floats {@code 0..2·NR−2} of the window, no further. */
+    private static void strip2(MemorySegment in, long i, long inChannel, int k, float[] panels, int w,
+                   MemorySegment out, long o, long outChannel, int valid, boolean relu) {
+        FloatVector c00 = FloatVector.broadcast(S, panels[w - MR]), c01 = c00;
+        FloatVector c10 = FloatVector.broadcast(S, panels[w - MR + 1]), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, panels[w - MR + 2]), c21 = c20;
+        FloatVector c30 = FloatVector.broadcast(S, panels[w - MR + 3]), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, panels[w - MR + 4]), c41 = c40;
         for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE, m0);
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE, m1);
+            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE).rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE));
+            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + 2 * VECTOR_BYTES - Float.BYTES, NATIVE)
+                    .rearrange(ODD, FloatVector.fromMemorySegment(S, in, i + 3 * VECTOR_BYTES - Float.BYTES, NATIVE));
             i += inChannel;
             FloatVector b = FloatVector.broadcast(S, panels[w]);
             c00 = x0.fma(b, c00);
@@ -333,62 +346,45 @@ final class VectorConv1x1Nchw {
             c41 = c41.max(0f);
         }
         // Only the first `valid` rows are channels; the others are the panel's zero padding.
-        c00.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c00.intoMemorySegment(out, o, NATIVE);
+        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
         if (valid == 1) return;
         o += outChannel;
-        c10.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c10.intoMemorySegment(out, o, NATIVE);
+        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
         if (valid == 2) return;
         o += outChannel;
-        c20.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c20.intoMemorySegment(out, o, NATIVE);
+        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
         if (valid == 3) return;
         o += outChannel;
-        c30.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c30.intoMemorySegment(out, o, NATIVE);
+        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
         if (valid == 4) return;
         o += outChannel;
-        c40.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c40.intoMemorySegment(out, o, NATIVE);
+        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
 
-    /** {@link #strip2} for the first {@code pixels} (≤ NR) pixels, reading only the inputs they need. */
-    private static void strip2Masked(MemorySegment in, long i, long inChannel, int k, float[] panels, int bias, int w,
-                   MemorySegment out, long o, long outChannel, int valid, boolean accumulate, boolean relu, int pixels) {
-        VectorMask<Float> p0 = S.indexInRange(0, pixels), p1 = S.indexInRange(L, pixels);
-        int inputs = 2 * pixels - 1;
-        VectorMask<Float> m0 = S.indexInRange(0, inputs), m1 = S.indexInRange(L, inputs);
-        VectorMask<Float> m2 = S.indexInRange(2 * L, inputs), m3 = S.indexInRange(3 * L, inputs);
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41;
-        if (!accumulate) { // start from the bias
-            c00 = FloatVector.broadcast(S, panels[bias]);
-            c01 = c00;
-            c10 = FloatVector.broadcast(S, panels[bias + 1]);
-            c11 = c10;
-            c20 = FloatVector.broadcast(S, panels[bias + 2]);
-            c21 = c20;
-            c30 = FloatVector.broadcast(S, panels[bias + 3]);
-            c31 = c30;
-            c40 = FloatVector.broadcast(S, panels[bias + 4]);
-            c41 = c40;
-        } else { // start from the earlier K blocks' partial sums; padding rows from zero
-            c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE, p0);
-            c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE, p1);
-            c10 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel, NATIVE, p0) : FloatVector.zero(S);
-            c11 = valid > 1 ? FloatVector.fromMemorySegment(S, out, o + 1 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
-            c20 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel, NATIVE, p0) : FloatVector.zero(S);
-            c21 = valid > 2 ? FloatVector.fromMemorySegment(S, out, o + 2 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
-            c30 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel, NATIVE, p0) : FloatVector.zero(S);
-            c31 = valid > 3 ? FloatVector.fromMemorySegment(S, out, o + 3 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
-            c40 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel, NATIVE, p0) : FloatVector.zero(S);
-            c41 = valid > 4 ? FloatVector.fromMemorySegment(S, out, o + 4 * outChannel + VECTOR_BYTES, NATIVE, p1) : FloatVector.zero(S);
-        }
+    /** {@link #strip2} adding to the partial sums of earlier K blocks. */
+    private static void strip2Accumulate(MemorySegment in, long i, long inChannel, int k, float[] panels, int w,
+                   MemorySegment out, long o, long outChannel, int valid, boolean relu) {
+        // Padding rows (past Cout) read the last real row instead: in bounds, and never stored.
+        int last = valid - 1;
+        FloatVector c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
+        FloatVector c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
+        FloatVector c10 = FloatVector.fromMemorySegment(S, out, o + Math.min(1, last) * outChannel, NATIVE);
+        FloatVector c11 = FloatVector.fromMemorySegment(S, out, o + Math.min(1, last) * outChannel + VECTOR_BYTES, NATIVE);
+        FloatVector c20 = FloatVector.fromMemorySegment(S, out, o + Math.min(2, last) * outChannel, NATIVE);
+        FloatVector c21 = FloatVector.fromMemorySegment(S, out, o + Math.min(2, last) * outChannel + VECTOR_BYTES, NATIVE);
+        FloatVector c30 = FloatVector.fromMemorySegment(S, out, o + Math.min(3, last) * outChannel, NATIVE);
+        FloatVector c31 = FloatVector.fromMemorySegment(S, out, o + Math.min(3, last) * outChannel + VECTOR_BYTES, NATIVE);
+        FloatVector c40 = FloatVector.fromMemorySegment(S, out, o + Math.min(4, last) * outChannel, NATIVE);
+        FloatVector c41 = FloatVector.fromMemorySegment(S, out, o + Math.min(4, last) * outChannel + VECTOR_BYTES, NATIVE);
         for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE, m0)
-                    .rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE, m1));
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + 2 * VECTOR_BYTES, NATIVE, m2)
-                    .rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + 3 * VECTOR_BYTES, NATIVE, m3));
+            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE).rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE));
+            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + 2 * VECTOR_BYTES - Float.BYTES, NATIVE)
+                    .rearrange(ODD, FloatVector.fromMemorySegment(S, in, i + 3 * VECTOR_BYTES - Float.BYTES, NATIVE));
             i += inChannel;
             FloatVector b = FloatVector.broadcast(S, panels[w]);
             c00 = x0.fma(b, c00);
@@ -420,25 +416,112 @@ final class VectorConv1x1Nchw {
             c41 = c41.max(0f);
         }
         // Only the first `valid` rows are channels; the others are the panel's zero padding.
-        c00.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c00.intoMemorySegment(out, o, NATIVE);
+        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
         if (valid == 1) return;
         o += outChannel;
-        c10.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c10.intoMemorySegment(out, o, NATIVE);
+        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
         if (valid == 2) return;
         o += outChannel;
-        c20.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c20.intoMemorySegment(out, o, NATIVE);
+        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
         if (valid == 3) return;
         o += outChannel;
-        c30.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c30.intoMemorySegment(out, o, NATIVE);
+        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
         if (valid == 4) return;
         o += outChannel;
-        c40.intoMemorySegment(out, o, NATIVE, p0);
-        if (pixels > L) c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE, p1);
+        c40.intoMemorySegment(out, o, NATIVE);
+        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
+
+    /** {@link #strip} into {@code scratch} ({@value #MR} rows of NR lanes) for a strip that is not all ours; loads stay unmasked, the caller places the window. */
+    private static void stripPartial(MemorySegment in, long i, long inChannel, int k, float[] panels, int w, boolean accumulate,
+                   float[] scratch) {
+        // From zero when accumulating: the copy out of the scratch adds the earlier K blocks' partial sums.
+        FloatVector c00 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR]), c01 = c00;
+        FloatVector c10 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 1]), c11 = c10;
+        FloatVector c20 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 2]), c21 = c20;
+        FloatVector c30 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 3]), c31 = c30;
+        FloatVector c40 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 4]), c41 = c40;
+        for (int kk = 0; kk < k; kk++) {
+            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE);
+            i += inChannel;
+            FloatVector b = FloatVector.broadcast(S, panels[w]);
+            c00 = x0.fma(b, c00);
+            c01 = x1.fma(b, c01);
+            b = FloatVector.broadcast(S, panels[w + 1]);
+            c10 = x0.fma(b, c10);
+            c11 = x1.fma(b, c11);
+            b = FloatVector.broadcast(S, panels[w + 2]);
+            c20 = x0.fma(b, c20);
+            c21 = x1.fma(b, c21);
+            b = FloatVector.broadcast(S, panels[w + 3]);
+            c30 = x0.fma(b, c30);
+            c31 = x1.fma(b, c31);
+            b = FloatVector.broadcast(S, panels[w + 4]);
+            c40 = x0.fma(b, c40);
+            c41 = x1.fma(b, c41);
+            w += MR;
+        }
+        c00.intoArray(scratch, 0 * NR);
+        c01.intoArray(scratch, 0 * NR + L);
+        c10.intoArray(scratch, 1 * NR);
+        c11.intoArray(scratch, 1 * NR + L);
+        c20.intoArray(scratch, 2 * NR);
+        c21.intoArray(scratch, 2 * NR + L);
+        c30.intoArray(scratch, 3 * NR);
+        c31.intoArray(scratch, 3 * NR + L);
+        c40.intoArray(scratch, 4 * NR);
+        c41.intoArray(scratch, 4 * NR + L);
+    }
+
+    /** {@link #stripPartial} for stride 2. */
+    private static void strip2Partial(MemorySegment in, long i, long inChannel, int k, float[] panels, int w, boolean accumulate,
+                   float[] scratch) {
+        // From zero when accumulating: the copy out of the scratch adds the earlier K blocks' partial sums.
+        FloatVector c00 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR]), c01 = c00;
+        FloatVector c10 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 1]), c11 = c10;
+        FloatVector c20 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 2]), c21 = c20;
+        FloatVector c30 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 3]), c31 = c30;
+        FloatVector c40 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 4]), c41 = c40;
+        for (int kk = 0; kk < k; kk++) {
+            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE).rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE));
+            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + 2 * VECTOR_BYTES - Float.BYTES, NATIVE)
+                    .rearrange(ODD, FloatVector.fromMemorySegment(S, in, i + 3 * VECTOR_BYTES - Float.BYTES, NATIVE));
+            i += inChannel;
+            FloatVector b = FloatVector.broadcast(S, panels[w]);
+            c00 = x0.fma(b, c00);
+            c01 = x1.fma(b, c01);
+            b = FloatVector.broadcast(S, panels[w + 1]);
+            c10 = x0.fma(b, c10);
+            c11 = x1.fma(b, c11);
+            b = FloatVector.broadcast(S, panels[w + 2]);
+            c20 = x0.fma(b, c20);
+            c21 = x1.fma(b, c21);
+            b = FloatVector.broadcast(S, panels[w + 3]);
+            c30 = x0.fma(b, c30);
+            c31 = x1.fma(b, c31);
+            b = FloatVector.broadcast(S, panels[w + 4]);
+            c40 = x0.fma(b, c40);
+            c41 = x1.fma(b, c41);
+            w += MR;
+        }
+        c00.intoArray(scratch, 0 * NR);
+        c01.intoArray(scratch, 0 * NR + L);
+        c10.intoArray(scratch, 1 * NR);
+        c11.intoArray(scratch, 1 * NR + L);
+        c20.intoArray(scratch, 2 * NR);
+        c21.intoArray(scratch, 2 * NR + L);
+        c30.intoArray(scratch, 3 * NR);
+        c31.intoArray(scratch, 3 * NR + L);
+        c40.intoArray(scratch, 4 * NR);
+        c41.intoArray(scratch, 4 * NR + L);
+    }
+
+    // ---- generated kernels (end) ----
 
     /** Strides above 2 (no shift network uses them): one output at a time, in the reference's order of terms. */
     private static void plain(Tensor in, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
