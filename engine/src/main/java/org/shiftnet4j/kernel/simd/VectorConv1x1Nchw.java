@@ -127,16 +127,29 @@ final class VectorConv1x1Nchw {
     /**
      * Copies lanes {@code from ≤ j < to} of the first {@code valid} scratch rows to output channel rows
      * {@code o, o + outChannel, ...}, adding the partial sums already there when {@code accumulate}, then ReLU.
+     * A vector's worth of lanes that is wholly ours moves as one vector; the rest lane by lane.
      */
     private static void copyLanes(float[] scratch, MemorySegment out, long o, long outChannel, int valid, int from,
                                   int to, boolean accumulate, boolean relu) {
+        boolean lowWhole = from == 0 && to >= L, highWhole = from <= L && to == NR;
+        int scalarFrom = lowWhole ? L : from, scalarTo = highWhole ? Math.min(to, L) : to;
         for (int r = 0; r < valid; r++, o += outChannel) {
-            for (int j = from; j < to; j++) {
+            if (lowWhole) copyVector(scratch, r * NR, out, o, accumulate, relu);
+            if (highWhole) copyVector(scratch, r * NR + L, out, o + VECTOR_BYTES, accumulate, relu);
+            for (int j = scalarFrom; j < scalarTo; j++) {
                 long at = o + j * (long) Float.BYTES;
                 float v = accumulate ? scratch[r * NR + j] + out.get(F, at) : scratch[r * NR + j];
                 out.set(F, at, relu ? Math.max(v, 0f) : v);
             }
         }
+    }
+
+    /** One vector of scratch to the output (plus the partial sum there, then ReLU, when asked). */
+    static void copyVector(float[] scratch, int index, MemorySegment out, long at, boolean accumulate, boolean relu) {
+        FloatVector v = FloatVector.fromArray(S, scratch, index);
+        if (accumulate) v = v.add(FloatVector.fromMemorySegment(S, out, at, NATIVE));
+        if (relu) v = v.max(0f);
+        v.intoMemorySegment(out, at, NATIVE);
     }
 
     /**

@@ -109,10 +109,15 @@ final class VectorConv1x1Nhwc {
         }
     }
 
-    /** Copies the first {@code channels} lanes of scratch row {@code row} to the output, as {@link VectorConv1x1Nchw} does. */
+    /** Copies the first {@code channels} (< NR) lanes of scratch row {@code row} to the output, as {@link VectorConv1x1Nchw} does. */
     private static void copyChannels(float[] scratch, int row, MemorySegment out, long o, int channels,
                                      boolean accumulate, boolean relu) {
-        for (int j = 0; j < channels; j++) {
+        int j = 0;
+        if (channels >= L) {
+            VectorConv1x1Nchw.copyVector(scratch, row * NR, out, o, accumulate, relu);
+            j = L;
+        }
+        for (; j < channels; j++) {
             long at = o + j * (long) Float.BYTES;
             float v = accumulate ? scratch[row * NR + j] + out.get(F, at) : scratch[row * NR + j];
             out.set(F, at, relu ? Math.max(v, 0f) : v);
