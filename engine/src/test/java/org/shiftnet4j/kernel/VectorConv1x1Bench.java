@@ -76,9 +76,10 @@ public final class VectorConv1x1Bench {
      * run with -XX:+PrintCompilation to see that each one reaches C2 (and none is skipped by C1).
      */
     private static void mixed(Kernels kernels) {
-        int[][] cases = { // cin, cout, h, w, stride, inBorder, inExtra
-            {70, 70, 13, 13, 1, 0, 0}, {70, 37, 13, 13, 2, 0, 0}, {300, 70, 9, 9, 1, 1, 3}, {300, 21, 14, 14, 2, 0, 0},
-            {64, 64, 7, 7, 1, 1, 0}, {64, 64, 28, 28, 2, 1, 0}, {3, 5, 2, 2, 1, 0, 0}};
+        int[][] cases = { // cin, cout, h, w, stride, inBorder, inExtra, outBorder
+            {70, 70, 13, 13, 1, 0, 0, 0}, {70, 37, 13, 13, 2, 0, 0, 0}, {300, 70, 9, 9, 1, 1, 3, 0},
+            {300, 21, 14, 14, 2, 0, 0, 0}, {64, 64, 7, 7, 1, 1, 0, 0}, {64, 64, 28, 28, 2, 1, 0, 0}, {3, 5, 2, 2, 1, 0, 0, 0},
+            {256, 256, 14, 14, 1, 0, 0, 1}, {512, 512, 7, 7, 1, 0, 0, 1}, {128, 128, 28, 28, 1, 0, 0, 1}};
         try (Arena arena = Arena.ofConfined()) {
             for (Layout layout : Layout.values()) {
                 for (int[] c : cases) {
@@ -86,7 +87,7 @@ public final class VectorConv1x1Bench {
                     Conv1x1Weights weights = new Conv1x1Weights(c[0], c[1], new float[c[0] * c[1]], new float[c[1]]);
                     Tensor in = Tensor.allocate(arena, layout, 1, c[0] + c[6], c[2], c[3], c[5]).channelSlice(c[6], c[0]);
                     int oh = (c[2] - 1) / c[4] + 1, ow = (c[3] - 1) / c[4] + 1;
-                    Tensor out = Tensor.allocate(arena, layout, 1, c[1], oh, ow);
+                    Tensor out = Tensor.allocate(arena, layout, 1, c[1], oh, ow, c[7]);
                     long t0 = System.nanoTime();
                     for (int i = 0; i < 2000; i++) kernels.conv1x1(in, weights, c[4], i % 2 == 0, out);
                     long t1 = System.nanoTime();

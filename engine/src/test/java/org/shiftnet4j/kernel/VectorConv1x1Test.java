@@ -83,6 +83,18 @@ class VectorConv1x1Test {
         }
     }
 
+    /** A dense input written into a bordered or sliced output (the buffer a shift reads next). */
+    @Test
+    void denseInputIntoBorderedOutput() {
+        for (Layout layout : Layout.values()) {
+            check(new Case(layout, 2, 64, 70, 7, 7, 1, true, true, 0, 1, 0, 0, 30));
+            check(new Case(layout, 1, 300, 37, 14, 14, 1, false, true, 0, 2, 0, 5, 31));
+            check(new Case(layout, 1, 48, 16, 3, 50, 1, true, false, 0, 1, 0, 0, 32));
+            check(new Case(layout, 3, 5, 9, 2, 3, 1, true, true, 0, 1, 0, 2, 33));
+            check(new Case(layout, 1, 7, 11, 1, 1, 1, false, true, 0, 3, 0, 0, 34));
+        }
+    }
+
     @Test
     void packedPanelsHoldBiasThenWeightsPerInputChannel() {
         int cin = 3, cout = 7;

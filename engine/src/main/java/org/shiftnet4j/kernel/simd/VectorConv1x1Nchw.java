@@ -20,13 +20,18 @@ import org.shiftnet4j.tensor.Tensor;
  * <p>Loop nest: K blocks of {@link #kBlock} channels → pixel strips of {@link #NR} → weight panels. The strip's
  * K block of input (the micro-panel every panel re-reads) stays in L1 while the weights stream from L2.
  *
- * <p>Pixels are walked as rows: a dense plane (no border, stride 1) is one row of H·W pixels, otherwise each
- * output row is one. A row's last strip, when shorter than {@link #NR}, uses masked loads and stores. Output
- * channels past Cout are zero rows of the last panel and are neither read nor stored.
+ * <p>Pixels are walked as rows: a dense input plane (no border, stride 1) is one row of H·W pixels, otherwise
+ * each output row is one. No kernel uses masks (C1 cannot compile kernels full of masked operations; see the
+ * note on the generated kernels). A strip shorter than {@link #NR} reads an unmasked window placed inside the
+ * segment (running on past the row's end, or, near the segment's end, ending at the row's end), computes into a
+ * per-thread scratch row, and copies out only its own lanes. The same route "scatters" the strips of a dense input
+ * into an output whose rows are not contiguous (a bordered output). Output channels past Cout are zero rows of
+ * the last panel and are never stored.
  *
- * <p>Stride 2 loads four vectors of input per K step and keeps the even lanes with a constant two-vector shuffle
- * ({@link #EVEN}). That costs shuffles in the K loop (repeated for every panel), but needs no scratch buffer and no
- * extra pass over memory; stride 2 convolutions are rare in shift networks. Larger strides use a plain loop.
+ * <p>Stride 2 loads four vectors of input per K step and keeps the even pixels with constant two-vector shuffles
+ * ({@link #EVEN}, and {@link #ODD} on a window one float early, so that no strip reads past its last pixel). That
+ * costs shuffles in the K loop (repeated for every panel) but needs no scratch copy of the input and no extra pass
+ * over memory; stride 2 convolutions are rare in shift networks. Larger strides use a plain loop.
  */
 final class VectorConv1x1Nchw {
     private VectorConv1x1Nchw() {
@@ -66,8 +71,12 @@ final class VectorConv1x1Nchw {
         int oh = out.height(), ow = out.width();
         MemorySegment src = in.segment(), dst = out.segment();
 
-        boolean dense = stride == 1 && in.strideH() == ow && out.strideH() == ow;
-        int rowLength = dense ? oh * ow : ow, rows = dense ? 1 : oh;
+        // A dense input plane (no border, stride 1) is one row of H·W pixels. If the output plane is dense too the
+        // strips store straight into it; otherwise (a bordered output, e.g. the buffer a shift reads next) they
+        // "scatter": go through the scratch row and out in row pieces, which beats strips of one short row each.
+        boolean denseIn = stride == 1 && in.strideH() == ow;
+        boolean dense = denseIn && out.strideH() == ow, scatter = denseIn && !dense;
+        int rowLength = denseIn ? oh * ow : ow, rows = denseIn ? 1 : oh;
         long inRow = stride * in.strideH() * Float.BYTES, outRow = out.strideH() * Float.BYTES;
         long inChannel = in.strideC() * Float.BYTES, outChannel = out.strideC() * Float.BYTES;
         long inPixel = (long) stride * Float.BYTES;
@@ -93,8 +102,10 @@ final class VectorConv1x1Nchw {
                             from = NR - pixels;
                             to = NR;
                             if (i - from * inPixel < 0) { // a tensor smaller than one strip
-                                plainStrip(src, i, inChannel, inPixel, k, panels, panelSize, k0, cout,
-                                        dst, o, outChannel, pixels, accumulate, reluNow);
+                                if (scatter) plainStrip(src, i, inChannel, inPixel, k, panels, panelSize, k0, cout, dst,
+                                        outImage, outRow, ow, x, outChannel, pixels, accumulate, reluNow);
+                                else plainStrip(src, i, inChannel, inPixel, k, panels, panelSize, k0, cout, dst,
+                                        outBase, 0, rowLength, x, outChannel, pixels, accumulate, reluNow);
                                 continue;
                             }
                             i -= from * inPixel;
@@ -104,7 +115,11 @@ final class VectorConv1x1Nchw {
                             int co = panel * MR, valid = Math.min(MR, cout - co);
                             int w = panel * panelSize + (k0 + 1) * MR;
                             long oc = o + co * outChannel;
-                            if (pixels == NR) {
+                            if (scatter) {
+                                stripPartial(src, i, inChannel, k, panels, w, accumulate, scratch);
+                                scatterLanes(scratch, dst, outImage + co * outChannel, outRow, ow, x - from,
+                                        outChannel, valid, from, to, accumulate, reluNow);
+                            } else if (pixels == NR) {
                                 if (stride == 1) {
                                     if (accumulate) stripAccumulate(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
                                     else strip(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
@@ -144,6 +159,31 @@ final class VectorConv1x1Nchw {
         }
     }
 
+    /**
+     * {@link #copyLanes} for a strip whose lane j is pixel {@code first + j} of a plane of rows of {@code width}
+     * pixels, {@code outRow} bytes apart: the lanes go out row piece by row piece.
+     */
+    private static void scatterLanes(float[] scratch, MemorySegment out, long plane, long outRow, int width,
+                                     int first, long outChannel, int valid, int from, int to, boolean accumulate,
+                                     boolean relu) {
+        for (int j = from; j < to; ) {
+            int pixel = first + j, y = pixel / width, x = pixel - y * width, count = Math.min(to - j, width - x);
+            long o = plane + y * outRow + x * (long) Float.BYTES;
+            for (int r = 0; r < valid; r++, o += outChannel) {
+                int c = 0;
+                for (; c + L <= count; c += L) {
+                    copyVector(scratch, r * NR + j + c, out, o + c * (long) Float.BYTES, accumulate, relu);
+                }
+                for (; c < count; c++) {
+                    long at = o + c * (long) Float.BYTES;
+                    float v = accumulate ? scratch[r * NR + j + c] + out.get(F, at) : scratch[r * NR + j + c];
+                    out.set(F, at, relu ? Math.max(v, 0f) : v);
+                }
+            }
+            j += count;
+        }
+    }
+
     /** One vector of scratch to the output (plus the partial sum there, then ReLU, when asked). */
     static void copyVector(float[] scratch, int index, MemorySegment out, long at, boolean accumulate, boolean relu) {
         FloatVector v = FloatVector.fromArray(S, scratch, index);
@@ -154,15 +194,17 @@ final class VectorConv1x1Nchw {
 
     /**
      * Scalar version of one K block of a strip of {@code pixels}, for tensors too small to hold a vector window.
-     * Same packed weights and the same start (bias or partial sum) as the kernels.
+     * Same packed weights and the same start (bias or partial sum) as the kernels; output pixel {@code p = first + x}
+     * is at {@code plane + (p / width)·outRow + (p % width)·4}.
      */
     private static void plainStrip(MemorySegment in, long i, long inChannel, long inPixel, int k, float[] panels,
-                                   int panelSize, int k0, int cout, MemorySegment out, long o, long outChannel,
-                                   int pixels, boolean accumulate, boolean relu) {
+                                   int panelSize, int k0, int cout, MemorySegment out, long plane, long outRow,
+                                   int width, int first, long outChannel, int pixels, boolean accumulate, boolean relu) {
         for (int co = 0; co < cout; co++) {
             int panelStart = co / MR * panelSize + co % MR;
             for (int x = 0; x < pixels; x++) {
-                long at = o + co * outChannel + x * (long) Float.BYTES;
+                int p = first + x;
+                long at = plane + co * outChannel + (p / width) * outRow + (p % width) * (long) Float.BYTES;
                 float acc = accumulate ? out.get(F, at) : panels[panelStart];
                 for (int kk = 0; kk < k; kk++) {
                     acc = Math.fma(panels[panelStart + (k0 + kk + 1) * MR], in.get(F, i + kk * inChannel + x * inPixel), acc);
