@@ -12,8 +12,8 @@ import org.shiftnet4j.tensor.Tensor;
 
 /** The step kinds a prepared model is made of. Each splits its work by output channels for intra-op threads. */
 final class Steps {
-    /** Channel ranges of a split start on whole 256-bit vectors where the width allows. */
-    private static final int ALIGN = 8;
+    /** Channel ranges of a split start on whole vectors (16 floats: one 512-bit or two 256-bit) where possible. */
+    private static final int ALIGN = 16;
 
     private Steps() {
     }
