@@ -26,27 +26,29 @@ final class NetworkCases {
     private static final Double[] REDUCTIONS = {1.0, 2.0, 2.5, 4.0};
 
     static Arbitrary<Network> networks() {
+        return networks(1);
+    }
+
+    /** Networks with at least {@code minClasses} outputs. */
+    static Arbitrary<Network> networks(int minClasses) {
+        Arbitrary<Integer> classes = Arbitraries.integers().between(minClasses, 12);
         return Arbitraries.frequencyOf(
-                Tuple.of(4, cifar(Network.Kind.SHIFT_RESNET, Arbitraries.of(EXPANSIONS))),
-                Tuple.of(3, cifar(Network.Kind.RESNET, Arbitraries.of(REDUCTIONS))),
-                Tuple.of(1, shiftNet(Network.Kind.SHIFTNET_C)),
-                Tuple.of(1, shiftNet(Network.Kind.SHIFTNET_B)));
+                Tuple.of(4, cifar(Network.Kind.SHIFT_RESNET, Arbitraries.of(EXPANSIONS), classes)),
+                Tuple.of(3, cifar(Network.Kind.RESNET, Arbitraries.of(REDUCTIONS), classes)),
+                Tuple.of(1, shiftNet(Network.Kind.SHIFTNET_C, classes)),
+                Tuple.of(1, shiftNet(Network.Kind.SHIFTNET_B, classes)));
     }
 
-    private static Arbitrary<Network> cifar(Network.Kind kind, Arbitrary<Double> widths) {
-        return Combinators.combine(Arbitraries.of(8, 14, 20), widths, Arbitraries.of(true, false), classes(),
+    private static Arbitrary<Network> cifar(Network.Kind kind, Arbitrary<Double> widths, Arbitrary<Integer> classes) {
+        return Combinators.combine(Arbitraries.of(8, 14, 20), widths, Arbitraries.of(true, false), classes,
                         inChannels(), Arbitraries.integers().between(4, 12))
-                .as((depth, width, blockwise, classes, channels, size) ->
-                        new Network(kind, depth, width, kind == Network.Kind.RESNET && blockwise, classes, channels, size));
+                .as((depth, width, blockwise, cl, channels, size) ->
+                        new Network(kind, depth, width, kind == Network.Kind.RESNET && blockwise, cl, channels, size));
     }
 
-    private static Arbitrary<Network> shiftNet(Network.Kind kind) {
-        return Combinators.combine(classes(), inChannels(), Arbitraries.integers().between(32, 40))
-                .as((classes, channels, size) -> new Network(kind, 0, 1, false, classes, channels, size));
-    }
-
-    private static Arbitrary<Integer> classes() {
-        return Arbitraries.integers().between(1, 12);
+    private static Arbitrary<Network> shiftNet(Network.Kind kind, Arbitrary<Integer> classes) {
+        return Combinators.combine(classes, inChannels(), Arbitraries.integers().between(32, 40))
+                .as((cl, channels, size) -> new Network(kind, 0, 1, false, cl, channels, size));
     }
 
     private static Arbitrary<Integer> inChannels() {
@@ -58,7 +60,11 @@ final class NetworkCases {
     }
 
     static Arbitrary<NetworkCase> cases(int maxBatch) {
-        return Combinators.combine(networks(), Arbitraries.of(Family.class), Arbitraries.of(Layout.class),
+        return cases(maxBatch, 1);
+    }
+
+    static Arbitrary<NetworkCase> cases(int maxBatch, int minClasses) {
+        return Combinators.combine(networks(minClasses), Arbitraries.of(Family.class), Arbitraries.of(Layout.class),
                 Arbitraries.of(Layout.class), Arbitraries.integers().between(1, 3),
                 Arbitraries.integers().between(1, maxBatch), seeds()).as(NetworkCase::new);
     }

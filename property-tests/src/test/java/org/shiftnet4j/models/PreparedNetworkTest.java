@@ -17,7 +17,7 @@ import org.shiftnet4j.tensor.Layout;
  * identity:
  * <ol>
  *   <li>fused ≡ unfused: the model's logits equal the unfused double-precision {@code ReferenceExecutor}'s within
- *       1e-4 of each image's largest |logit|, in every family, layout, input order, thread count and batch;</li>
+ *       1e-4 of the batch's largest |logit|, in every family, layout, input order, thread count and batch;</li>
  *   <li>the internal layout (NCHW or NHWC) changes no logit by more than that;</li>
  *   <li>the intra-op thread count (1, 2, 3) changes no bit: every thread computes whole output channels, so each
  *       output element is summed by one kernel call in one order whatever the split;</li>
@@ -31,21 +31,30 @@ import org.shiftnet4j.tensor.Layout;
  */
 class PreparedNetworkTest {
     /** Runs a model and the double-precision reference, which is the heaviest part of a try. */
-    private static final int REFERENCE_TRIES = 150;
+    private static final int REFERENCE_TRIES = 250;
     /** Runs a model twice (two layouts). */
-    private static final int LAYOUT_TRIES = 150;
+    private static final int LAYOUT_TRIES = 200;
     /** Runs one model three times (1, 2, 3 threads). */
-    private static final int THREAD_TRIES = 120;
+    private static final int THREAD_TRIES = 250;
     /** Runs one model on a batch of 4 and four times on a batch of 1. */
-    private static final int BATCH_TRIES = 120;
+    private static final int BATCH_TRIES = 250;
 
     @Provide
     Arbitrary<NetworkCase> networkCases() {
         return NetworkCases.cases(3);
     }
 
+    /**
+     * For the tolerance laws: at least two classes, so that the largest |logit| measures the network's scale (a
+     * single logit may cancel to near zero while its float error stays that of the sums that made it).
+     */
+    @Provide
+    Arbitrary<NetworkCase> severalClassCases() {
+        return NetworkCases.cases(3, 2);
+    }
+
     @Property(tries = REFERENCE_TRIES)
-    void preparedModelMatchesTheUnfusedReference(@ForAll("networkCases") NetworkCase c) {
+    void preparedModelMatchesTheUnfusedReference(@ForAll("severalClassCases") NetworkCase c) {
         Graph graph = c.network().build();
         Weights weights = Weights.randomized(graph, c.seed());
         float[] images = NetworkRuns.images(c.network(), c.batch(), c.seed());
@@ -57,7 +66,7 @@ class PreparedNetworkTest {
     }
 
     @Property(tries = LAYOUT_TRIES)
-    void logitsDoNotDependOnTheInternalLayout(@ForAll("networkCases") NetworkCase c) {
+    void logitsDoNotDependOnTheInternalLayout(@ForAll("severalClassCases") NetworkCase c) {
         Graph graph = c.network().build();
         Weights weights = Weights.randomized(graph, c.seed());
         float[] images = NetworkRuns.images(c.network(), c.batch(), c.seed());
