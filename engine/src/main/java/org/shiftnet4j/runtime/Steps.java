@@ -114,39 +114,37 @@ final class Steps {
         }
     }
 
-    /** General convolution; split by output channels when it has a single group. */
+    /**
+     * General convolution. Threads split the batch, never the output channels: the SIMD conv2d picks its tile shape
+     * from the number of output channels, so a channel split would change summation order and make results depend on
+     * the thread count. With fewer images than threads the whole step runs on one thread.
+     */
     static final class Convolution extends Step {
         private final Kernels kernels;
         private final boolean relu;
-        private final int groups;
-        private final PerParts<Conv2dWeights> weights;
+        private final Conv2dWeights weights;
 
         Convolution(int in, int out, String description, Kernels kernels, int cin, int cout, int groups, int k,
                     int stride, int padding, float[] w, float[] bias, boolean relu) {
             super(new int[] {in}, out, description);
             this.kernels = kernels;
             this.relu = relu;
-            this.groups = groups;
-            int perOut = cin / groups * k * k;
-            this.weights = new PerParts<>(cout, Conv2dWeights[]::new, (from, to) ->
-                    new Conv2dWeights(cin, to - from, groups, k, stride, padding, 1,
-                            range(w, from * perOut, to * perOut), range(bias, from, to)));
+            this.weights = new Conv2dWeights(cin, cout, groups, k, stride, padding, 1, w, bias);
         }
 
         @Override
         Bound bind(Tensor[] views, int parts) {
-            Tensor in = views[inputs[0]];
-            if (groups != 1) {
-                Conv2dWeights whole = weights.get(1)[0];
-                Tensor out = views[output];
-                return part -> {
-                    if (part == 0) kernels.conv2d(in, whole, relu, out);
-                };
+            Tensor in = views[inputs[0]], out = views[output];
+            int batch = in.batch();
+            int used = Math.min(parts, batch);
+            Tensor[] ins = new Tensor[parts], outs = new Tensor[parts];
+            for (int p = 0; p < used; p++) {
+                int from = batch * p / used, to = batch * (p + 1) / used;
+                ins[p] = in.batchSlice(from, to - from);
+                outs[p] = out.batchSlice(from, to - from);
             }
-            Tensor[] outs = slices(views[output], parts);
-            Conv2dWeights[] ws = weights.get(parts);
             return part -> {
-                if (ws[part] != null) kernels.conv2d(in, ws[part], relu, outs[part]);
+                if (ins[part] != null) kernels.conv2d(ins[part], weights, relu, outs[part]);
             };
         }
     }

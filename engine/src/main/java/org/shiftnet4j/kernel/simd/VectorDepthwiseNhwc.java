@@ -205,7 +205,7 @@ final class VectorDepthwiseNhwc {
                 long at = first + r * rowStep + c;
                 int wi = c * taps + (kyLo + r) * k + kxLo;
                 for (int j = 0; j < cols; j++, at += colStep) {
-                    acc += weights[wi + j] * src.getAtIndex(F, at);
+                    acc = Math.fma(weights[wi + j], src.getAtIndex(F, at), acc); // as the vector lanes round
                 }
             }
             dst.setAtIndex(F, outAt + c, acc);

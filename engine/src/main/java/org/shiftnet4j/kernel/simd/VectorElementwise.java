@@ -27,6 +27,8 @@ final class VectorElementwise {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int LANES = S.length();
+    /** Per-thread lane buffer for fixed-order horizontal sums; allocated once per thread. */
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
     /** Below this many floats a vector loop beats the fixed cost of a bulk {@link MemorySegment#copy}. */
     private static final int BULK_COPY_MIN = 256;
 
@@ -303,7 +305,11 @@ final class VectorElementwise {
             e.intoMemorySegment(dst, to + d, ORDER);
             sums = sums.add(e);
         }
-        float sum = sums.reduceLanes(VectorOperators.ADD);
+        // Fixed lane order, not reduceLanes(ADD), so the result does not change when C2 recompiles the method.
+        float[] lanes = LANE_SCRATCH.get();
+        sums.intoArray(lanes, 0);
+        float sum = 0f;
+        for (int l = 0; l < LANES; l++) sum += lanes[l];
         for (int c = bound; c < channels; c++) {
             long d = (long) c * Float.BYTES;
             float e = (float) Math.exp(src.get(F, from + d) - max);

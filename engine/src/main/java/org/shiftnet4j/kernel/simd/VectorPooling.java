@@ -29,6 +29,8 @@ final class VectorPooling {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final int LANES = S.length();
+    /** Per-thread lane buffer for fixed-order horizontal sums; allocated once per thread. */
+    private static final ThreadLocal<float[]> LANE_SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
     private static final long VECTOR_BYTES = S.vectorByteSize();
     private static final int BLOCK = 4 * LANES;
     /** Largest stride the NCHW vector path de-interleaves (one accumulator per stride). */
@@ -291,7 +293,12 @@ final class VectorPooling {
         for (; i + LANES <= length; i += LANES) {
             s0 = s0.add(FloatVector.fromMemorySegment(S, src, from + (long) i * Float.BYTES, ORDER));
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        // Lanes are added in a fixed order: reduceLanes(ADD) may reorder (and does, before and after C2 compiles it),
+        // which would make a result depend on JIT timing.
+        float[] lanes = LANE_SCRATCH.get();
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        float sum = 0f;
+        for (int l = 0; l < LANES; l++) sum += lanes[l];
         for (; i < length; i++) {
             sum += src.get(F, from + (long) i * Float.BYTES);
         }

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * exception (index out of bounds, negative array size, out of memory, number format, arithmetic...) fails the
  * property. Plus round trips through the writers.
  */
-class WeightFileMutationProperties {
+class WeightFileMutationTest {
     private static Path scratchDir;
     private static Path scratchFile;
 
@@ -166,7 +166,7 @@ class WeightFileMutationProperties {
                 Arbitraries.integers().between(0, DTYPES.length - 1), shape).as(RawTensor::new);
         Arbitrary<List<RawTensor>> tensors = tensor.list().ofMaxSize(5).uniqueElements(RawTensor::name);
         return Combinators.combine(tensors, Arbitraries.of(true, false), Arbitraries.longs())
-                .as(WeightFileMutationProperties::safetensorsBytes);
+                .as(WeightFileMutationTest::safetensorsBytes);
     }
 
     /** Lays tensors out by name, as an independent check on the reader (the writer only emits F32). */
@@ -253,7 +253,7 @@ class WeightFileMutationProperties {
     Arbitrary<byte[]> npyFiles() {
         Arbitrary<int[]> shape = Arbitraries.integers().between(0, 4).array(int[].class).ofMaxSize(4);
         return Combinators.combine(shape, Arbitraries.of(1, 2, 3), Arbitraries.of("<f4", "<f8"), Arbitraries.longs())
-                .as(WeightFileMutationProperties::npyBytes);
+                .as(WeightFileMutationTest::npyBytes);
     }
 
     /** A NumPy-style file in any version and either dtype, built by hand so all reader paths get mutated. */
