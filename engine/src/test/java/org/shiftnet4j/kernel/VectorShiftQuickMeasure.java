@@ -12,7 +12,8 @@ import org.shiftnet4j.tensor.Tensor;
 
 /**
  * Rough timing for the report, not a test of speed (no assertion): the vector shift against a memory copy of the
- * same bytes, the scalar shift and the scalar one-hot depthwise convolution, at the product's four shapes. Plain
+ * same bytes, the scalar shift and the scalar one-hot depthwise convolution, at the product's four shapes, with
+ * and without a zero border on the input ("b": as wide as the largest offset, so reads need no tests). Plain
  * {@code System.nanoTime} loops, best of several rounds, on a shared machine: read the ratios, not the times.
  *
  * <p>Run: {@code ./mvnw -B -q -pl engine test -Dtest=VectorShiftQuickMeasure -Dshift.measure=true
@@ -38,18 +39,22 @@ class VectorShiftQuickMeasure {
         for (Layout layout : Layout.values()) {
             for (ShiftPolicy policy : ShiftPolicy.values()) {
                 for (int[] shape : SHAPES) {
-                    String label = layout + " " + policy + " C" + shape[0] + "@" + shape[1];
-                    if (!label.contains(only)) continue;
-                    measureShape(vector, scalar, layout, policy, shape[0], shape[1], shape[2], depthwise);
+                    for (boolean bordered : new boolean[] {false, true}) {
+                        String label = layout + " " + policy + " C" + shape[0] + "@" + shape[1] + (bordered ? " b" : "");
+                        if (!label.contains(only)) continue;
+                        measureShape(vector, scalar, layout, policy, shape[0], shape[1], shape[2], bordered,
+                                depthwise && !bordered);
+                    }
                 }
             }
         }
     }
 
+    /** {@code bordered}: the input carries a zero border as wide as the largest offset (reads need no tests). */
     private static void measureShape(Kernels vector, Kernels scalar, Layout layout, ShiftPolicy policy,
-                                     int c, int hw, int k, boolean depthwise) {
+                                     int c, int hw, int k, boolean bordered, boolean depthwise) {
         try (Arena arena = Arena.ofConfined()) {
-            Tensor in = Tensor.allocate(arena, layout, 1, c, hw, hw);
+            Tensor in = Tensor.allocate(arena, layout, 1, c, hw, hw, bordered ? k / 2 : 0);
             Tensor out = Tensor.allocate(arena, layout, 1, c, hw, hw);
             Random random = new Random(1);
             float[] values = new float[c * hw * hw];
@@ -57,7 +62,7 @@ class VectorShiftQuickMeasure {
             in.copyFrom(values);
             ShiftTable table = ShiftTable.of(policy, c, k, 1);
             MemorySegment src = in.segment(), dst = out.segment();
-            long bytes = src.byteSize();
+            long bytes = dst.byteSize();
             double copy = time(() -> MemorySegment.copy(src, 0, dst, 0, bytes));
             double vec = time(() -> vector.shift(in, table, out));
             long allocated = allocatedPerCall(() -> vector.shift(in, table, out));
@@ -69,7 +74,7 @@ class VectorShiftQuickMeasure {
                 dw = time(() -> scalar.depthwiseConv2d(in, weights, out));
             }
             System.out.println(String.format(Locale.ROOT, "%-6s %-10s %-16s %9.2f %9.2f %7.2f %9.1f %9.1f %9.1f %9.1f%s",
-                    layout, policy, "C" + c + "@" + hw + "x" + hw + " K" + k, copy / 1e3, vec / 1e3, vec / copy,
+                    layout, policy, "C" + c + "@" + hw + "x" + hw + " K" + k + (bordered ? " b" : ""), copy / 1e3, vec / 1e3, vec / copy,
                     sca / 1e3, sca / vec, dw / 1e3, dw / vec, allocated > 0 ? "  (allocates " + allocated + " B/call)" : ""));
         }
     }
@@ -97,7 +102,8 @@ class VectorShiftQuickMeasure {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().threadId();
         long before = threads.getThreadAllocatedBytes(id);
-        for (int i = 0; i < 100; i++) call.run();
-        return (threads.getThreadAllocatedBytes(id) - before) / 100;
+        int calls = 0;
+        for (long start = System.nanoTime(); System.nanoTime() - start < 300_000_000L; calls++) call.run();
+        return (threads.getThreadAllocatedBytes(id) - before) / calls;
     }
 }

@@ -1,6 +1,7 @@
 package org.shiftnet4j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -22,6 +23,13 @@ import org.shiftnet4j.tensor.Tensor;
 class VectorShiftTest {
     private static final Kernels VECTOR = KernelProvider.vector().orElseThrow();
     private static final Kernels SCALAR = KernelProvider.scalar();
+
+    /** Prints the width under test, so that a run with -XX:MaxVectorSize=16 visibly covers the 128-bit kernels. */
+    @Test
+    void reportsVectorWidth() {
+        System.out.println("VectorShiftTest runs " + VECTOR.name() + " kernels against " + SCALAR.name());
+        assertTrue(VECTOR.name().startsWith("vector-"));
+    }
 
     static Stream<Arguments> randomCases() {
         List<Arguments> cases = new ArrayList<>();

@@ -11,13 +11,14 @@ import org.shiftnet4j.tensor.Tensor;
 
 /**
  * NHWC shift: the channels of a pixel are contiguous, so a vector holds neighbouring channels of one pixel, which
- * may have different offsets. The channels are covered by the pieces of a {@link VectorShiftPlan}.
+ * may have different offsets. The channels are covered by the pieces of a {@link VectorShiftPlan}, each applied to
+ * a band of rows before the next (a band and the rows it reads stay in L2 while the next piece reuses them).
  *
- * <p>Each piece is applied to a band of rows at a time (bands keep the rows a piece reads and writes in L2 while
- * the next piece reuses them). Within a band the pixels are split into rectangular cells in which every source of
- * the piece is either readable for all pixels or for none (readable = inside the image or its zero border), so the
- * inner loops have no bounds tests: a readable source is loaded, an unreadable one is replaced by zeros. The
- * interior of the image is a single cell; the border ring adds at most a few cells per reach of the offsets.
+ * <p>No inner loop tests bounds. A run (one offset) splits the band into rectangular cells where its source is
+ * either readable for every pixel (inside the image or its zero border: copy) or for none (zero fill). A blend
+ * block loads all of its sources for every pixel, wherever they land, and zeroes the lanes whose source is not
+ * readable with per-row and per-column masks ({@link VectorShiftBlends}); only the few pixels whose loads would
+ * leave the input segment (at the ends of the allocation) take a slower path that loads readable sources only.
  */
 final class VectorShiftPixels {
     private static final VectorSpecies<Float> S = VectorKernels.S;
@@ -25,8 +26,8 @@ final class VectorShiftPixels {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long VECTOR_BYTES = S.vectorByteSize();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
-    /** Output bytes per band of rows; with the rows the band reads this stays well inside the 512 KiB L2. */
-    private static final long BAND_BYTES = 96 * 1024;
+    /** Output bytes per band of rows: half a 1 MiB L2 (Zen 4/5), so that a band and the rows it reads stay cached. */
+    private static final long BAND_BYTES = 512 * 1024;
 
     private VectorShiftPixels() {
     }
@@ -52,6 +53,15 @@ final class VectorShiftPixels {
                     }
                 }
             }
+        }
+    }
+
+    /** {@code length >= LANES} floats of one pixel (runs are short: straight-line up to four vectors). */
+    private static void copyRun(MemorySegment src, long s, MemorySegment dst, long d, int length) {
+        if (length <= 4 * LANES) {
+            VectorShiftSpans.copyFew(src, s, dst, d, length);
+        } else {
+            VectorShiftSpans.copyVectors(src, s, dst, d, length);
         }
     }
 
@@ -130,7 +140,7 @@ final class VectorShiftPixels {
             return;
         }
         if (begin < safeBegin) blendEdge(in, out, n, plan, p, begin, safeBegin);
-        blendPixels(in, out, n, plan, p, g, safeBegin, safeEnd);
+        VectorShiftBlends.blend(in, out, n, plan, p, g, safeBegin, safeEnd);
         if (safeEnd < end) blendEdge(in, out, n, plan, p, safeEnd, end);
     }
 
@@ -175,21 +185,6 @@ final class VectorShiftPixels {
         return position >= -border && position < extent + border;
     }
 
-    /** Dispatches to the fixed-slot kernel of this piece's width. */
-    private static void blendPixels(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p,
-                                    VectorShiftPlan.Geometry g, int pixelBegin, int pixelEnd) {
-        switch (plan.sources[p]) {
-            case 2 -> blend2(in, out, n, plan, p, g, pixelBegin, pixelEnd);
-            case 3 -> blend3(in, out, n, plan, p, g, pixelBegin, pixelEnd);
-            case 4 -> blend4(in, out, n, plan, p, g, pixelBegin, pixelEnd);
-            case 6 -> blend6(in, out, n, plan, p, g, pixelBegin, pixelEnd);
-            case 8 -> blend8(in, out, n, plan, p, g, pixelBegin, pixelEnd);
-            case 9 -> blend9(in, out, n, plan, p, g, pixelBegin, pixelEnd);
-            case 12 -> blend12(in, out, n, plan, p, g, pixelBegin, pixelEnd);
-            default -> blend16(in, out, n, plan, p, g, pixelBegin, pixelEnd);
-        }
-    }
-
     /** One offset for {@code length >= LANES} channels: vector copies, or zeros when the source is unreadable. */
     private static void run(MemorySegment src, long srcCorner, long sH, long sW,
                             MemorySegment dst, long dstCorner, long dH, long dW,
@@ -212,21 +207,9 @@ final class VectorShiftPixels {
                 for (int i = 0; i < cols; i++) {
                     VectorShiftSpans.zero(dst, dstRow + i * dW, length);
                 }
-            } else if (length == LANES) {
-                for (int i = 0; i < cols; i++) {
-                    load(src, srcRow + i * sW).intoMemorySegment(dst, dstRow + i * dW, ORDER);
-                }
-            } else if (length <= 2 * LANES) {
-                long tail = (long) (length - LANES) * Float.BYTES; // second vector overlaps the first
-                for (int i = 0; i < cols; i++) {
-                    long s = srcRow + i * sW, d = dstRow + i * dW;
-                    FloatVector head = load(src, s), last = load(src, s + tail);
-                    head.intoMemorySegment(dst, d, ORDER);
-                    last.intoMemorySegment(dst, d + tail, ORDER);
-                }
             } else {
                 for (int i = 0; i < cols; i++) {
-                    VectorShiftSpans.copyVectors(src, srcRow + i * sW, dst, dstRow + i * dW, length);
+                    copyRun(src, srcRow + i * sW, dst, dstRow + i * dW, length);
                 }
             }
         }
@@ -238,338 +221,6 @@ final class VectorShiftPixels {
             VectorShiftSpans.zero(dst, dstByte, floats);
         } else {
             VectorShiftSpans.copy(src, srcByte, dst, dstByte, floats);
-        }
-    }
-
-    // ---- fixed-slot blend kernels, one per slot count. Slot 0 is loaded whole, slots 1.. are merged under their
-    // lane masks, then lanes whose source is outside the image are zeroed. Every source is loaded for every pixel
-    // (an unreadable one lands in the border, a neighbouring row or image, always inside the segment, and is
-    // discarded); rows where a load could leave the segment go through the exact cells instead.
-
-    private static void blend2(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p, VectorShiftPlan.Geometry g,
-                                int pixelBegin, int pixelEnd) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int f = plan.firstSource[p], w = in.width();
-        long sH = in.strideH() * Float.BYTES, sW = in.strideW() * Float.BYTES;
-        long dH = out.strideH() * Float.BYTES, dW = out.strideW() * Float.BYTES;
-        long srcImage = in.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long dstImage = out.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long o0 = plan.offset(f + 0, sH, sW), o1 = plan.offset(f + 1, sH, sW);
-        VectorMask<Float> m1 = VectorMask.fromLong(S, plan.lanes[f + 1]);
-        long[] rowZero = g.rowZero(), colZero = g.colZero();
-        int rowAt = g.rowAt(p), colAt = g.colAt(p);
-        int lastRow = (pixelEnd - 1) / w;
-        for (int y = pixelBegin / w; y <= lastRow; y++) {
-            long srcRow = srcImage + y * sH, dstRow = dstImage + y * dH;
-            long rowZ = rowZero[rowAt + y];
-            int xEnd = Math.min(w, pixelEnd - y * w);
-            for (int x = Math.max(0, pixelBegin - y * w); x < xEnd; x++) {
-                long s = srcRow + x * sW;
-                FloatVector v = load(src, s + o0)
-                        .blend(load(src, s + o1), m1);
-                v = v.blend(0f, VectorMask.fromLong(S, rowZ | colZero[colAt + x]));
-                v.intoMemorySegment(dst, dstRow + x * dW, ORDER);
-            }
-        }
-    }
-
-    private static void blend3(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p, VectorShiftPlan.Geometry g,
-                                int pixelBegin, int pixelEnd) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int f = plan.firstSource[p], w = in.width();
-        long sH = in.strideH() * Float.BYTES, sW = in.strideW() * Float.BYTES;
-        long dH = out.strideH() * Float.BYTES, dW = out.strideW() * Float.BYTES;
-        long srcImage = in.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long dstImage = out.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long o0 = plan.offset(f + 0, sH, sW), o1 = plan.offset(f + 1, sH, sW);
-        long o2 = plan.offset(f + 2, sH, sW);
-        VectorMask<Float> m1 = VectorMask.fromLong(S, plan.lanes[f + 1]);
-        VectorMask<Float> m2 = VectorMask.fromLong(S, plan.lanes[f + 2]);
-        long[] rowZero = g.rowZero(), colZero = g.colZero();
-        int rowAt = g.rowAt(p), colAt = g.colAt(p);
-        int lastRow = (pixelEnd - 1) / w;
-        for (int y = pixelBegin / w; y <= lastRow; y++) {
-            long srcRow = srcImage + y * sH, dstRow = dstImage + y * dH;
-            long rowZ = rowZero[rowAt + y];
-            int xEnd = Math.min(w, pixelEnd - y * w);
-            for (int x = Math.max(0, pixelBegin - y * w); x < xEnd; x++) {
-                long s = srcRow + x * sW;
-                FloatVector v = load(src, s + o0)
-                        .blend(load(src, s + o1), m1)
-                        .blend(load(src, s + o2), m2);
-                v = v.blend(0f, VectorMask.fromLong(S, rowZ | colZero[colAt + x]));
-                v.intoMemorySegment(dst, dstRow + x * dW, ORDER);
-            }
-        }
-    }
-
-    private static void blend4(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p, VectorShiftPlan.Geometry g,
-                                int pixelBegin, int pixelEnd) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int f = plan.firstSource[p], w = in.width();
-        long sH = in.strideH() * Float.BYTES, sW = in.strideW() * Float.BYTES;
-        long dH = out.strideH() * Float.BYTES, dW = out.strideW() * Float.BYTES;
-        long srcImage = in.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long dstImage = out.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long o0 = plan.offset(f + 0, sH, sW), o1 = plan.offset(f + 1, sH, sW);
-        long o2 = plan.offset(f + 2, sH, sW), o3 = plan.offset(f + 3, sH, sW);
-        VectorMask<Float> m1 = VectorMask.fromLong(S, plan.lanes[f + 1]);
-        VectorMask<Float> m2 = VectorMask.fromLong(S, plan.lanes[f + 2]);
-        VectorMask<Float> m3 = VectorMask.fromLong(S, plan.lanes[f + 3]);
-        long[] rowZero = g.rowZero(), colZero = g.colZero();
-        int rowAt = g.rowAt(p), colAt = g.colAt(p);
-        int lastRow = (pixelEnd - 1) / w;
-        for (int y = pixelBegin / w; y <= lastRow; y++) {
-            long srcRow = srcImage + y * sH, dstRow = dstImage + y * dH;
-            long rowZ = rowZero[rowAt + y];
-            int xEnd = Math.min(w, pixelEnd - y * w);
-            for (int x = Math.max(0, pixelBegin - y * w); x < xEnd; x++) {
-                long s = srcRow + x * sW;
-                FloatVector v = load(src, s + o0)
-                        .blend(load(src, s + o1), m1)
-                        .blend(load(src, s + o2), m2)
-                        .blend(load(src, s + o3), m3);
-                v = v.blend(0f, VectorMask.fromLong(S, rowZ | colZero[colAt + x]));
-                v.intoMemorySegment(dst, dstRow + x * dW, ORDER);
-            }
-        }
-    }
-
-    private static void blend6(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p, VectorShiftPlan.Geometry g,
-                                int pixelBegin, int pixelEnd) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int f = plan.firstSource[p], w = in.width();
-        long sH = in.strideH() * Float.BYTES, sW = in.strideW() * Float.BYTES;
-        long dH = out.strideH() * Float.BYTES, dW = out.strideW() * Float.BYTES;
-        long srcImage = in.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long dstImage = out.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long o0 = plan.offset(f + 0, sH, sW), o1 = plan.offset(f + 1, sH, sW);
-        long o2 = plan.offset(f + 2, sH, sW), o3 = plan.offset(f + 3, sH, sW);
-        long o4 = plan.offset(f + 4, sH, sW), o5 = plan.offset(f + 5, sH, sW);
-        VectorMask<Float> m1 = VectorMask.fromLong(S, plan.lanes[f + 1]);
-        VectorMask<Float> m2 = VectorMask.fromLong(S, plan.lanes[f + 2]);
-        VectorMask<Float> m3 = VectorMask.fromLong(S, plan.lanes[f + 3]);
-        VectorMask<Float> m4 = VectorMask.fromLong(S, plan.lanes[f + 4]);
-        VectorMask<Float> m5 = VectorMask.fromLong(S, plan.lanes[f + 5]);
-        long[] rowZero = g.rowZero(), colZero = g.colZero();
-        int rowAt = g.rowAt(p), colAt = g.colAt(p);
-        int lastRow = (pixelEnd - 1) / w;
-        for (int y = pixelBegin / w; y <= lastRow; y++) {
-            long srcRow = srcImage + y * sH, dstRow = dstImage + y * dH;
-            long rowZ = rowZero[rowAt + y];
-            int xEnd = Math.min(w, pixelEnd - y * w);
-            for (int x = Math.max(0, pixelBegin - y * w); x < xEnd; x++) {
-                long s = srcRow + x * sW;
-                FloatVector v = load(src, s + o0)
-                        .blend(load(src, s + o1), m1)
-                        .blend(load(src, s + o2), m2)
-                        .blend(load(src, s + o3), m3)
-                        .blend(load(src, s + o4), m4)
-                        .blend(load(src, s + o5), m5);
-                v = v.blend(0f, VectorMask.fromLong(S, rowZ | colZero[colAt + x]));
-                v.intoMemorySegment(dst, dstRow + x * dW, ORDER);
-            }
-        }
-    }
-
-    private static void blend8(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p, VectorShiftPlan.Geometry g,
-                                int pixelBegin, int pixelEnd) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int f = plan.firstSource[p], w = in.width();
-        long sH = in.strideH() * Float.BYTES, sW = in.strideW() * Float.BYTES;
-        long dH = out.strideH() * Float.BYTES, dW = out.strideW() * Float.BYTES;
-        long srcImage = in.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long dstImage = out.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long o0 = plan.offset(f + 0, sH, sW), o1 = plan.offset(f + 1, sH, sW);
-        long o2 = plan.offset(f + 2, sH, sW), o3 = plan.offset(f + 3, sH, sW);
-        long o4 = plan.offset(f + 4, sH, sW), o5 = plan.offset(f + 5, sH, sW);
-        long o6 = plan.offset(f + 6, sH, sW), o7 = plan.offset(f + 7, sH, sW);
-        VectorMask<Float> m1 = VectorMask.fromLong(S, plan.lanes[f + 1]);
-        VectorMask<Float> m2 = VectorMask.fromLong(S, plan.lanes[f + 2]);
-        VectorMask<Float> m3 = VectorMask.fromLong(S, plan.lanes[f + 3]);
-        VectorMask<Float> m4 = VectorMask.fromLong(S, plan.lanes[f + 4]);
-        VectorMask<Float> m5 = VectorMask.fromLong(S, plan.lanes[f + 5]);
-        VectorMask<Float> m6 = VectorMask.fromLong(S, plan.lanes[f + 6]);
-        VectorMask<Float> m7 = VectorMask.fromLong(S, plan.lanes[f + 7]);
-        long[] rowZero = g.rowZero(), colZero = g.colZero();
-        int rowAt = g.rowAt(p), colAt = g.colAt(p);
-        int lastRow = (pixelEnd - 1) / w;
-        for (int y = pixelBegin / w; y <= lastRow; y++) {
-            long srcRow = srcImage + y * sH, dstRow = dstImage + y * dH;
-            long rowZ = rowZero[rowAt + y];
-            int xEnd = Math.min(w, pixelEnd - y * w);
-            for (int x = Math.max(0, pixelBegin - y * w); x < xEnd; x++) {
-                long s = srcRow + x * sW;
-                FloatVector v = load(src, s + o0)
-                        .blend(load(src, s + o1), m1)
-                        .blend(load(src, s + o2), m2)
-                        .blend(load(src, s + o3), m3)
-                        .blend(load(src, s + o4), m4)
-                        .blend(load(src, s + o5), m5)
-                        .blend(load(src, s + o6), m6)
-                        .blend(load(src, s + o7), m7);
-                v = v.blend(0f, VectorMask.fromLong(S, rowZ | colZero[colAt + x]));
-                v.intoMemorySegment(dst, dstRow + x * dW, ORDER);
-            }
-        }
-    }
-
-    private static void blend9(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p, VectorShiftPlan.Geometry g,
-                                int pixelBegin, int pixelEnd) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int f = plan.firstSource[p], w = in.width();
-        long sH = in.strideH() * Float.BYTES, sW = in.strideW() * Float.BYTES;
-        long dH = out.strideH() * Float.BYTES, dW = out.strideW() * Float.BYTES;
-        long srcImage = in.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long dstImage = out.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long o0 = plan.offset(f + 0, sH, sW), o1 = plan.offset(f + 1, sH, sW);
-        long o2 = plan.offset(f + 2, sH, sW), o3 = plan.offset(f + 3, sH, sW);
-        long o4 = plan.offset(f + 4, sH, sW), o5 = plan.offset(f + 5, sH, sW);
-        long o6 = plan.offset(f + 6, sH, sW), o7 = plan.offset(f + 7, sH, sW);
-        long o8 = plan.offset(f + 8, sH, sW);
-        VectorMask<Float> m1 = VectorMask.fromLong(S, plan.lanes[f + 1]);
-        VectorMask<Float> m2 = VectorMask.fromLong(S, plan.lanes[f + 2]);
-        VectorMask<Float> m3 = VectorMask.fromLong(S, plan.lanes[f + 3]);
-        VectorMask<Float> m4 = VectorMask.fromLong(S, plan.lanes[f + 4]);
-        VectorMask<Float> m5 = VectorMask.fromLong(S, plan.lanes[f + 5]);
-        VectorMask<Float> m6 = VectorMask.fromLong(S, plan.lanes[f + 6]);
-        VectorMask<Float> m7 = VectorMask.fromLong(S, plan.lanes[f + 7]);
-        VectorMask<Float> m8 = VectorMask.fromLong(S, plan.lanes[f + 8]);
-        long[] rowZero = g.rowZero(), colZero = g.colZero();
-        int rowAt = g.rowAt(p), colAt = g.colAt(p);
-        int lastRow = (pixelEnd - 1) / w;
-        for (int y = pixelBegin / w; y <= lastRow; y++) {
-            long srcRow = srcImage + y * sH, dstRow = dstImage + y * dH;
-            long rowZ = rowZero[rowAt + y];
-            int xEnd = Math.min(w, pixelEnd - y * w);
-            for (int x = Math.max(0, pixelBegin - y * w); x < xEnd; x++) {
-                long s = srcRow + x * sW;
-                FloatVector v = load(src, s + o0)
-                        .blend(load(src, s + o1), m1)
-                        .blend(load(src, s + o2), m2)
-                        .blend(load(src, s + o3), m3)
-                        .blend(load(src, s + o4), m4)
-                        .blend(load(src, s + o5), m5)
-                        .blend(load(src, s + o6), m6)
-                        .blend(load(src, s + o7), m7)
-                        .blend(load(src, s + o8), m8);
-                v = v.blend(0f, VectorMask.fromLong(S, rowZ | colZero[colAt + x]));
-                v.intoMemorySegment(dst, dstRow + x * dW, ORDER);
-            }
-        }
-    }
-
-    private static void blend12(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p, VectorShiftPlan.Geometry g,
-                                int pixelBegin, int pixelEnd) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int f = plan.firstSource[p], w = in.width();
-        long sH = in.strideH() * Float.BYTES, sW = in.strideW() * Float.BYTES;
-        long dH = out.strideH() * Float.BYTES, dW = out.strideW() * Float.BYTES;
-        long srcImage = in.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long dstImage = out.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long o0 = plan.offset(f + 0, sH, sW), o1 = plan.offset(f + 1, sH, sW);
-        long o2 = plan.offset(f + 2, sH, sW), o3 = plan.offset(f + 3, sH, sW);
-        long o4 = plan.offset(f + 4, sH, sW), o5 = plan.offset(f + 5, sH, sW);
-        long o6 = plan.offset(f + 6, sH, sW), o7 = plan.offset(f + 7, sH, sW);
-        long o8 = plan.offset(f + 8, sH, sW), o9 = plan.offset(f + 9, sH, sW);
-        long o10 = plan.offset(f + 10, sH, sW), o11 = plan.offset(f + 11, sH, sW);
-        VectorMask<Float> m1 = VectorMask.fromLong(S, plan.lanes[f + 1]);
-        VectorMask<Float> m2 = VectorMask.fromLong(S, plan.lanes[f + 2]);
-        VectorMask<Float> m3 = VectorMask.fromLong(S, plan.lanes[f + 3]);
-        VectorMask<Float> m4 = VectorMask.fromLong(S, plan.lanes[f + 4]);
-        VectorMask<Float> m5 = VectorMask.fromLong(S, plan.lanes[f + 5]);
-        VectorMask<Float> m6 = VectorMask.fromLong(S, plan.lanes[f + 6]);
-        VectorMask<Float> m7 = VectorMask.fromLong(S, plan.lanes[f + 7]);
-        VectorMask<Float> m8 = VectorMask.fromLong(S, plan.lanes[f + 8]);
-        VectorMask<Float> m9 = VectorMask.fromLong(S, plan.lanes[f + 9]);
-        VectorMask<Float> m10 = VectorMask.fromLong(S, plan.lanes[f + 10]);
-        VectorMask<Float> m11 = VectorMask.fromLong(S, plan.lanes[f + 11]);
-        long[] rowZero = g.rowZero(), colZero = g.colZero();
-        int rowAt = g.rowAt(p), colAt = g.colAt(p);
-        int lastRow = (pixelEnd - 1) / w;
-        for (int y = pixelBegin / w; y <= lastRow; y++) {
-            long srcRow = srcImage + y * sH, dstRow = dstImage + y * dH;
-            long rowZ = rowZero[rowAt + y];
-            int xEnd = Math.min(w, pixelEnd - y * w);
-            for (int x = Math.max(0, pixelBegin - y * w); x < xEnd; x++) {
-                long s = srcRow + x * sW;
-                FloatVector v = load(src, s + o0)
-                        .blend(load(src, s + o1), m1)
-                        .blend(load(src, s + o2), m2)
-                        .blend(load(src, s + o3), m3)
-                        .blend(load(src, s + o4), m4)
-                        .blend(load(src, s + o5), m5)
-                        .blend(load(src, s + o6), m6)
-                        .blend(load(src, s + o7), m7)
-                        .blend(load(src, s + o8), m8)
-                        .blend(load(src, s + o9), m9)
-                        .blend(load(src, s + o10), m10)
-                        .blend(load(src, s + o11), m11);
-                v = v.blend(0f, VectorMask.fromLong(S, rowZ | colZero[colAt + x]));
-                v.intoMemorySegment(dst, dstRow + x * dW, ORDER);
-            }
-        }
-    }
-
-    private static void blend16(Tensor in, Tensor out, int n, VectorShiftPlan plan, int p, VectorShiftPlan.Geometry g,
-                                int pixelBegin, int pixelEnd) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int f = plan.firstSource[p], w = in.width();
-        long sH = in.strideH() * Float.BYTES, sW = in.strideW() * Float.BYTES;
-        long dH = out.strideH() * Float.BYTES, dW = out.strideW() * Float.BYTES;
-        long srcImage = in.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long dstImage = out.index(n, plan.start[p], 0, 0) * Float.BYTES;
-        long o0 = plan.offset(f + 0, sH, sW), o1 = plan.offset(f + 1, sH, sW);
-        long o2 = plan.offset(f + 2, sH, sW), o3 = plan.offset(f + 3, sH, sW);
-        long o4 = plan.offset(f + 4, sH, sW), o5 = plan.offset(f + 5, sH, sW);
-        long o6 = plan.offset(f + 6, sH, sW), o7 = plan.offset(f + 7, sH, sW);
-        long o8 = plan.offset(f + 8, sH, sW), o9 = plan.offset(f + 9, sH, sW);
-        long o10 = plan.offset(f + 10, sH, sW), o11 = plan.offset(f + 11, sH, sW);
-        long o12 = plan.offset(f + 12, sH, sW), o13 = plan.offset(f + 13, sH, sW);
-        long o14 = plan.offset(f + 14, sH, sW), o15 = plan.offset(f + 15, sH, sW);
-        VectorMask<Float> m1 = VectorMask.fromLong(S, plan.lanes[f + 1]);
-        VectorMask<Float> m2 = VectorMask.fromLong(S, plan.lanes[f + 2]);
-        VectorMask<Float> m3 = VectorMask.fromLong(S, plan.lanes[f + 3]);
-        VectorMask<Float> m4 = VectorMask.fromLong(S, plan.lanes[f + 4]);
-        VectorMask<Float> m5 = VectorMask.fromLong(S, plan.lanes[f + 5]);
-        VectorMask<Float> m6 = VectorMask.fromLong(S, plan.lanes[f + 6]);
-        VectorMask<Float> m7 = VectorMask.fromLong(S, plan.lanes[f + 7]);
-        VectorMask<Float> m8 = VectorMask.fromLong(S, plan.lanes[f + 8]);
-        VectorMask<Float> m9 = VectorMask.fromLong(S, plan.lanes[f + 9]);
-        VectorMask<Float> m10 = VectorMask.fromLong(S, plan.lanes[f + 10]);
-        VectorMask<Float> m11 = VectorMask.fromLong(S, plan.lanes[f + 11]);
-        VectorMask<Float> m12 = VectorMask.fromLong(S, plan.lanes[f + 12]);
-        VectorMask<Float> m13 = VectorMask.fromLong(S, plan.lanes[f + 13]);
-        VectorMask<Float> m14 = VectorMask.fromLong(S, plan.lanes[f + 14]);
-        VectorMask<Float> m15 = VectorMask.fromLong(S, plan.lanes[f + 15]);
-        long[] rowZero = g.rowZero(), colZero = g.colZero();
-        int rowAt = g.rowAt(p), colAt = g.colAt(p);
-        int lastRow = (pixelEnd - 1) / w;
-        for (int y = pixelBegin / w; y <= lastRow; y++) {
-            long srcRow = srcImage + y * sH, dstRow = dstImage + y * dH;
-            long rowZ = rowZero[rowAt + y];
-            int xEnd = Math.min(w, pixelEnd - y * w);
-            for (int x = Math.max(0, pixelBegin - y * w); x < xEnd; x++) {
-                long s = srcRow + x * sW;
-                FloatVector v = load(src, s + o0)
-                        .blend(load(src, s + o1), m1)
-                        .blend(load(src, s + o2), m2)
-                        .blend(load(src, s + o3), m3)
-                        .blend(load(src, s + o4), m4)
-                        .blend(load(src, s + o5), m5)
-                        .blend(load(src, s + o6), m6)
-                        .blend(load(src, s + o7), m7)
-                        .blend(load(src, s + o8), m8)
-                        .blend(load(src, s + o9), m9)
-                        .blend(load(src, s + o10), m10)
-                        .blend(load(src, s + o11), m11)
-                        .blend(load(src, s + o12), m12)
-                        .blend(load(src, s + o13), m13)
-                        .blend(load(src, s + o14), m14)
-                        .blend(load(src, s + o15), m15);
-                v = v.blend(0f, VectorMask.fromLong(S, rowZ | colZero[colAt + x]));
-                v.intoMemorySegment(dst, dstRow + x * dW, ORDER);
-            }
         }
     }
 

@@ -8,7 +8,7 @@ import org.shiftnet4j.kernel.ShiftTable;
  * How the NHWC shift covers the channels of one pixel, derived once per table (and vector width) and cached on the
  * table through {@link ShiftTable#derived}.
  *
- * <p>The channels are split into pieces, each handled for all pixels before the next:
+ * <p>The channels are split into pieces, each handled for a band of pixels before the next:
  * <ul>
  *   <li>{@link #RUN}: at least one vector of consecutive channels with the same offset (CONTIGUOUS tables, identity
  *       channels, the unshifted remainder): plain vector copies.</li>
@@ -30,7 +30,7 @@ final class VectorShiftPlan {
     static final int RUN = 0, BLEND = 1, BLEND_MANY = 2, SCALAR = 3;
     /** Widest fixed-slot blend kernel: every lane of a 512-bit vector may have its own offset. */
     static final int MAX_SLOTS = 16;
-    /** Widths of the fixed-slot kernels in {@link VectorShiftPixels}. */
+    /** Widths of the fixed-slot kernels in {@link VectorShiftBlends}. */
     private static final int[] SLOT_SIZES = {2, 3, 4, 6, 8, 9, 12, 16};
 
     /** Per piece: kind, first channel, channel count, first source and source count (slots). */
@@ -38,8 +38,6 @@ final class VectorShiftPlan {
     /** Per source: offsets and, for blends, the lanes (bit l = lane l) that read from it. */
     final int[] dy, dx;
     final long[] lanes;
-    /** Largest |dy| and |dx| over the table. */
-    final int reach;
     private volatile Geometry last;
 
     /**
@@ -57,7 +55,7 @@ final class VectorShiftPlan {
         }
     }
 
-    private VectorShiftPlan(List<int[]> pieces, List<long[]> sourceList, int reach) {
+    private VectorShiftPlan(List<int[]> pieces, List<long[]> sourceList) {
         int p = pieces.size(), s = sourceList.size();
         kind = new int[p];
         start = new int[p];
@@ -81,7 +79,6 @@ final class VectorShiftPlan {
             dx[i] = (int) source[1];
             lanes[i] = source[2];
         }
-        this.reach = reach;
     }
 
     int pieces() {
@@ -154,7 +151,7 @@ final class VectorShiftPlan {
         List<long[]> sourceList = new ArrayList<>();
         if (channels < vectorLanes) {
             pieces.add(new int[] {SCALAR, 0, channels, 0, 0});
-            return new VectorShiftPlan(pieces, sourceList, table.maxAbsOffset());
+            return new VectorShiftPlan(pieces, sourceList);
         }
         int c = 0;
         while (c < channels) {
@@ -169,7 +166,7 @@ final class VectorShiftPlan {
             addBlend(table, block, vectorLanes, maxSlots, pieces, sourceList);
             c = block + vectorLanes;
         }
-        return new VectorShiftPlan(pieces, sourceList, table.maxAbsOffset());
+        return new VectorShiftPlan(pieces, sourceList);
     }
 
     /** The narrowest fixed-slot kernel for d sources (9 is MODULO K=3 at 16 lanes, 16 is K>=5 at 16 lanes). */

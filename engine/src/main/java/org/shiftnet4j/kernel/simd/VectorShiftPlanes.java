@@ -9,20 +9,23 @@ import org.shiftnet4j.kernel.ShiftTable;
 import org.shiftnet4j.tensor.Tensor;
 
 /**
- * NCHW shift: every (n, c) plane is a copy of the input plane moved by (dy, dx), so the work is span copies plus
- * zero fills, never a per-pixel test.
+ * NCHW shift: every (n, c) plane is the input plane moved by (dy, dx), and when the plane is dense (no border, rows
+ * back to back) that is its flat storage moved by {@code dy·w + dx} floats. So a dense plane is swept in whole
+ * vectors: load from the moved position, zero the lanes whose source is outside the image (a mask per offset class
+ * and chunk, from {@link VectorShiftPlaneMasks}), store. No per-pixel or per-row work, no gap filling. Tiny planes
+ * (7×7, 14×14) are swept as one flat loop over the whole image, because a loop of three or four vectors per plane
+ * costs more in loop overhead than in data movement.
  *
- * <p>When both planes are dense (no border, rows back to back), moving a plane by (dy, dx) is moving its flat
- * storage by {@code dy·w + dx}: one copy from the first to the last valid output element, then zeros over the
- * columns that wrapped around and the rows that fell off. Otherwise rows are copied one by one. Reads may reach
- * into the input's zero border, which widens the copied span and shrinks the zero fills: with a border of at least
- * the largest offset a plane is nothing but row copies.
+ * <p>Loads that would leave the input segment (the first and last planes of an allocation) fall back to a span copy
+ * plus zero fills, as do planes too large for mask tables. Planes with a border or other row strides are copied row
+ * by row; reads may use the input's zero border, so with a border of at least the largest offset a plane is nothing
+ * but row copies.
  */
 final class VectorShiftPlanes {
     private static final VectorSpecies<Float> S = VectorKernels.S;
     private static final int LANES = S.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    /** Planes up to this size are swept with masked loads (masks cached per table: classes × area / LANES longs). */
+    /** Planes up to this size are swept (their masks, classes × area / LANES longs, are cached on the table). */
     private static final long SWEEP_MAX_FLOATS = 64 * 64;
 
     private VectorShiftPlanes() {
@@ -150,17 +153,50 @@ final class VectorShiftPlanes {
         int y0 = clamp(-inBorder - dy, h), y1 = clamp(h + inBorder - dy, h);
         int x0 = clamp(-inBorder - dx, w), x1 = clamp(w + inBorder - dx, w);
         long srcRowBytes = srcRowStride * Float.BYTES, dstRowBytes = dstRowStride * Float.BYTES;
-        boolean anyColumn = x0 < x1;
+        if (x0 >= x1) {
+            y0 = y1 = h; // no readable column: every row is zero
+        }
         for (int y = 0; y < h; y++) {
-            long dstRow = dstPlane + y * dstRowBytes;
-            if (y < y0 || y >= y1 || !anyColumn) {
-                VectorShiftSpans.zero(dst, dstRow, w);
-                continue;
+            if (y == y0) y = y1;
+            if (y < h) VectorShiftSpans.zero(dst, dstPlane + y * dstRowBytes, w);
+        }
+        if (y0 >= y1) return;
+        long srcFirst = srcPlane + (y0 + dy) * srcRowBytes + (long) (x0 + dx) * Float.BYTES;
+        long dstFirst = dstPlane + y0 * dstRowBytes + (long) x0 * Float.BYTES;
+        copyRows(src, srcFirst, srcRowBytes, dst, dstFirst, dstRowBytes, y1 - y0, x1 - x0);
+        if (x0 > 0) zeroRows(dst, dstPlane + y0 * dstRowBytes, dstRowBytes, y1 - y0, x0);
+        if (x1 < w) zeroRows(dst, dstPlane + y0 * dstRowBytes + (long) x1 * Float.BYTES, dstRowBytes, y1 - y0, w - x1);
+    }
+
+    /** {@code rows} rows of {@code count} floats; the copy form is chosen once, not per row. */
+    private static void copyRows(MemorySegment src, long srcFirst, long srcRowBytes,
+                                 MemorySegment dst, long dstFirst, long dstRowBytes, int rows, int count) {
+        if (count < LANES) {
+            // Shorter than a vector: load a whole vector (the rest of the row, the border, the next row: discarded)
+            // unless that would leave the segment, and store only the row's floats.
+            VectorMask<Float> first = VectorMask.fromLong(S, (1L << count) - 1);
+            boolean wholeLoads = srcFirst + (rows - 1) * srcRowBytes + S.vectorByteSize() <= src.byteSize();
+            for (int r = 0; r < rows; r++) {
+                long s = srcFirst + r * srcRowBytes;
+                FloatVector row = wholeLoads ? FloatVector.fromMemorySegment(S, src, s, ORDER)
+                        : FloatVector.fromMemorySegment(S, src, s, ORDER, first);
+                row.intoMemorySegment(dst, dstFirst + r * dstRowBytes, ORDER, first);
             }
-            long srcRow = srcPlane + (y + dy) * srcRowBytes + (long) dx * Float.BYTES;
-            VectorShiftSpans.copy(src, srcRow + (long) x0 * Float.BYTES, dst, dstRow + (long) x0 * Float.BYTES, x1 - x0);
-            VectorShiftSpans.zero(dst, dstRow, x0);
-            VectorShiftSpans.zero(dst, dstRow + (long) x1 * Float.BYTES, w - x1);
+        } else if (count <= 4 * LANES) {
+            for (int r = 0; r < rows; r++) {
+                VectorShiftSpans.copyFew(src, srcFirst + r * srcRowBytes, dst, dstFirst + r * dstRowBytes, count);
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                VectorShiftSpans.copy(src, srcFirst + r * srcRowBytes, dst, dstFirst + r * dstRowBytes, count);
+            }
+        }
+    }
+
+    /** The same {@code count} columns of {@code rows} rows set to zero (columns whose source is outside). */
+    private static void zeroRows(MemorySegment dst, long dstFirst, long dstRowBytes, int rows, int count) {
+        for (int r = 0; r < rows; r++) {
+            VectorShiftSpans.zero(dst, dstFirst + r * dstRowBytes, count);
         }
     }
 

@@ -1,9 +1,9 @@
 package org.shiftnet4j.kernel.simd;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,10 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorShiftSpans {
     private static final VectorSpecies<Float> S = VectorKernels.S;
-    private static final int LANES = S.length();
+    static final int LANES = S.length();
+    private static final long VECTOR_BYTES = S.vectorByteSize();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
-    /** From this many floats on, the JDK's bulk copy (wide, unrolled stubs) beats a vector loop. */
+    /**
+     * From this many floats on, spans go to the JDK's bulk copy, which streams at least as fast as a vector loop
+     * (shared/reference/anchors-measured.md, L2: 71-77 vs 58-60 GB/s). The threshold itself was not tuned.
+     */
     private static final long BULK_FLOATS = 1024;
     /** Keeps the int loop counter of a fill in range for planes of more than 2^31 floats. */
     private static final int ZERO_CHUNK_FLOATS = 1 << 30;
@@ -30,11 +33,29 @@ final class VectorShiftSpans {
             MemorySegment.copy(src, srcByte, dst, dstByte, count * Float.BYTES);
         } else if (count >= LANES) {
             copyVectors(src, srcByte, dst, dstByte, (int) count);
-        } else {
-            for (int i = 0; i < count; i++) {
-                dst.set(F, dstByte + (long) i * Float.BYTES, src.get(F, srcByte + (long) i * Float.BYTES));
-            }
+        } else if (count > 0) {
+            // Shorter than a vector (rows of small planes, gaps): one masked load and store instead of a float loop.
+            VectorMask<Float> first = VectorMask.fromLong(S, (1L << count) - 1);
+            FloatVector.fromMemorySegment(S, src, srcByte, ORDER, first).intoMemorySegment(dst, dstByte, ORDER, first);
         }
+    }
+
+    /**
+     * {@code LANES <= count <= 4·LANES}: straight-line vectors, the last one overlapping its predecessor. For spans
+     * copied once per row or pixel, where a loop costs more than its body.
+     */
+    static void copyFew(MemorySegment src, long srcByte, MemorySegment dst, long dstByte, int count) {
+        long last = (long) (count - LANES) * Float.BYTES;
+        FloatVector.fromMemorySegment(S, src, srcByte, ORDER).intoMemorySegment(dst, dstByte, ORDER);
+        if (last > VECTOR_BYTES) {
+            FloatVector.fromMemorySegment(S, src, srcByte + VECTOR_BYTES, ORDER)
+                    .intoMemorySegment(dst, dstByte + VECTOR_BYTES, ORDER);
+        }
+        if (last > 2 * VECTOR_BYTES) {
+            FloatVector.fromMemorySegment(S, src, srcByte + 2 * VECTOR_BYTES, ORDER)
+                    .intoMemorySegment(dst, dstByte + 2 * VECTOR_BYTES, ORDER);
+        }
+        FloatVector.fromMemorySegment(S, src, srcByte + last, ORDER).intoMemorySegment(dst, dstByte + last, ORDER);
     }
 
     /** {@code count >= LANES}: whole vectors, the last one overlapping its predecessor. */
@@ -51,8 +72,8 @@ final class VectorShiftSpans {
     /** Writes {@code count} zeros to {@code dst} at {@code dstByte}. */
     static void zero(MemorySegment dst, long dstByte, long count) {
         if (count < LANES) {
-            for (int i = 0; i < count; i++) {
-                dst.set(F, dstByte + (long) i * Float.BYTES, 0f);
+            if (count > 0) {
+                FloatVector.zero(S).intoMemorySegment(dst, dstByte, ORDER, VectorMask.fromLong(S, (1L << count) - 1));
             }
             return;
         }
