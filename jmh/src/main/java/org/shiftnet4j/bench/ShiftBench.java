@@ -46,6 +46,13 @@ public class ShiftBench {
     @Param({"NCHW", "NHWC"})
     public Layout layout;
 
+    /**
+     * MODULO (the official interleaved order) by default. CONTIGUOUS is the grouping a prepared model reaches by
+     * permuting the neighbouring convolutions' channels; run it with {@code -p policy=CONTIGUOUS}.
+     */
+    @Param({"MODULO"})
+    public ShiftPolicy policy;
+
     private Arena arena;
     private Tensor input;
     /** The same values inside a zero border of the largest offset: the layout a planned network gives a shift. */
@@ -58,7 +65,7 @@ public class ShiftBench {
     @Setup(Level.Trial)
     public void setUp() {
         ShiftShape s = ShiftShape.parse(shape);
-        ShiftTable table = ShiftTable.of(ShiftPolicy.MODULO, s.channels(), s.kernelSize(), 1);
+        ShiftTable table = ShiftTable.of(policy, s.channels(), s.kernelSize(), 1);
         Kernels vector = KernelProvider.vector().orElseThrow(() -> new IllegalStateException(
                 "the Vector API kernels are unavailable; the fork needs " + BenchSettings.ADD_VECTOR_MODULE));
 

@@ -157,6 +157,31 @@ class ModelRuntimeTest {
     }
 
     @Test
+    void segmentAndNhwcInputsGiveTheSameLogits() {
+        Graph g = ShiftResNet.shiftResNet(20, 1, 10, 3, 8);
+        Model m = Model.prepare(g, Weights.randomized(g, 2));
+        int batch = 2, per = (int) g.input().elementsPerImage();
+        float[] nchw = input(g, batch, 4);
+        float[] expected;
+        try (Session s = m.newSession(batch); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            expected = s.run(nchw, Layout.NCHW, batch);
+            float[] nhwc = new float[nchw.length];
+            int c = g.input().channels(), h = g.input().height(), w = g.input().width();
+            for (int n = 0; n < batch; n++) for (int ch = 0; ch < c; ch++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+                nhwc[n * per + (y * w + x) * c + ch] = nchw[n * per + (ch * h + y) * w + x];
+            }
+            assertArrayEquals(expected, s.run(nhwc, Layout.NHWC, batch), "NHWC input");
+            var in = arena.allocate((long) nchw.length * Float.BYTES, 64);
+            var out = arena.allocate((long) expected.length * Float.BYTES, 64);
+            java.lang.foreign.MemorySegment.copy(nchw, 0, in, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, nchw.length);
+            s.run(in, Layout.NCHW, batch, out);
+            assertArrayEquals(expected, out.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT), "segment input");
+            var small = arena.allocate(16);
+            assertThrows(IllegalArgumentException.class, () -> s.run(small, Layout.NCHW, 1, out));
+        }
+    }
+
+    @Test
     void softmaxAndTopK() {
         float[] logits = {1, 3, 2, 0, 0, 5};
         Session.softmax(logits, 3);
