@@ -21,7 +21,11 @@ shiftnet4j_find_jdk() {
     if [ -n "$major" ] && [ "$major" -ge "$required" ]; then
       return 0
     fi
-    rejected="JAVA_HOME=$JAVA_HOME is ${major:+JDK $major}${major:-not a JDK (no bin/java and bin/javac)}; "
+    if [ -n "$major" ]; then
+      rejected="JAVA_HOME=$JAVA_HOME is JDK $major; "
+    else
+      rejected="JAVA_HOME=$JAVA_HOME is not a JDK (no bin/java and bin/javac); "
+    fi
   fi
   for candidate in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /opt/*jdk* \
                    "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* "$HOME"/.gradle/jdks/* \
