@@ -174,21 +174,39 @@ final class Steps {
         }
     }
 
-    static final class Relu extends Step {
+    /**
+     * A step with one input whose output channels depend only on the same input channels (ReLU, pooling): each
+     * thread applies it to its own channel slice of both tensors.
+     */
+    abstract static class Channelwise extends Step {
+        Channelwise(int in, int out, String description) {
+            super(new int[] {in}, out, description);
+        }
+
+        /** Runs the step on one channel slice; called once per part and step, never per element. */
+        abstract void apply(Tensor in, Tensor out);
+
+        @Override
+        final Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = slices(views[inputs[0]], parts);
+            Tensor[] outs = slices(views[output], parts);
+            return part -> {
+                if (ins[part] != null) apply(ins[part], outs[part]);
+            };
+        }
+    }
+
+    static final class Relu extends Channelwise {
         private final Kernels kernels;
 
         Relu(int in, int out, Kernels kernels) {
-            super(new int[] {in}, out, "relu");
+            super(in, out, "relu");
             this.kernels = kernels;
         }
 
         @Override
-        Bound bind(Tensor[] views, int parts) {
-            Tensor[] ins = slices(views[inputs[0]], parts);
-            Tensor[] outs = slices(views[output], parts);
-            return part -> {
-                if (ins[part] != null) kernels.relu(ins[part], outs[part]);
-            };
+        void apply(Tensor in, Tensor out) {
+            kernels.relu(in, out);
         }
     }
 
@@ -242,14 +260,14 @@ final class Steps {
         }
     }
 
-    static final class AvgPool extends Step {
+    static final class AvgPool extends Channelwise {
         private final Kernels kernels;
         private final int kernelSize, stride, padding;
         private final boolean countIncludePad;
 
         AvgPool(int in, int out, String description, Kernels kernels, int kernelSize, int stride, int padding,
                 boolean countIncludePad) {
-            super(new int[] {in}, out, description);
+            super(in, out, description);
             this.kernels = kernels;
             this.kernelSize = kernelSize;
             this.stride = stride;
@@ -258,30 +276,22 @@ final class Steps {
         }
 
         @Override
-        Bound bind(Tensor[] views, int parts) {
-            Tensor[] ins = slices(views[inputs[0]], parts);
-            Tensor[] outs = slices(views[output], parts);
-            return part -> {
-                if (ins[part] != null) kernels.avgPool(ins[part], kernelSize, stride, padding, countIncludePad, outs[part]);
-            };
+        void apply(Tensor in, Tensor out) {
+            kernels.avgPool(in, kernelSize, stride, padding, countIncludePad, out);
         }
     }
 
-    static final class GlobalAvgPool extends Step {
+    static final class GlobalAvgPool extends Channelwise {
         private final Kernels kernels;
 
         GlobalAvgPool(int in, int out, Kernels kernels) {
-            super(new int[] {in}, out, "global avgpool");
+            super(in, out, "global avgpool");
             this.kernels = kernels;
         }
 
         @Override
-        Bound bind(Tensor[] views, int parts) {
-            Tensor[] ins = slices(views[inputs[0]], parts);
-            Tensor[] outs = slices(views[output], parts);
-            return part -> {
-                if (ins[part] != null) kernels.globalAvgPool(ins[part], outs[part]);
-            };
+        void apply(Tensor in, Tensor out) {
+            kernels.globalAvgPool(in, out);
         }
     }
 
