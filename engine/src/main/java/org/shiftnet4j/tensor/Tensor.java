@@ -313,8 +313,27 @@ public final class Tensor {
         }
     }
 
-    /** True when the two tensors' memory overlaps (so one cannot be written while the other is read). */
+    /**
+     * True when the two tensors may share memory, so one cannot be written while the other is read. Conservative:
+     * it compares the address ranges the tensors span (borders included), so disjoint NCHW channel slices of one
+     * buffer do not overlap, while interleaved NHWC channel slices of one buffer do.
+     */
     public boolean overlaps(Tensor other) {
-        return segment.asOverlappingSlice(other.segment).isPresent();
+        long a0 = segment.address() + firstIndex() * Float.BYTES, a1 = segment.address() + lastIndex() * Float.BYTES;
+        long b0 = other.segment.address() + other.firstIndex() * Float.BYTES;
+        long b1 = other.segment.address() + other.lastIndex() * Float.BYTES;
+        boolean sameMemory = segment.isNative() == other.segment.isNative()
+                && (segment.isNative() || segment.heapBase().equals(other.segment.heapBase()));
+        return sameMemory && a0 <= b1 && b0 <= a1;
+    }
+
+    /** Float index of the lowest element this tensor can address (border included); strides are positive. */
+    private long firstIndex() {
+        return origin - border * (strideH + strideW);
+    }
+
+    /** Float index of the highest element this tensor can address (border included). */
+    private long lastIndex() {
+        return origin + (n - 1) * strideN + (c - 1) * strideC + (h - 1L + border) * strideH + (w - 1L + border) * strideW;
     }
 }

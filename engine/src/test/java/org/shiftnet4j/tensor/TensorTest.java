@@ -96,6 +96,20 @@ class TensorTest {
     }
 
     @Test
+    void overlapFollowsTheAddressesAViewSpans() {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor nchw = Tensor.allocate(arena, Layout.NCHW, 2, 8, 4, 4, 1);
+            assertTrue(nchw.overlaps(nchw));
+            assertTrue(nchw.channelSlice(0, 4).overlaps(nchw));
+            assertTrue(!nchw.channelSlice(0, 4).overlaps(nchw.channelSlice(4, 4).batchSlice(1, 1)));
+            assertTrue(!nchw.batchSlice(0, 1).overlaps(nchw.batchSlice(1, 1)));
+            Tensor nhwc = Tensor.allocate(arena, Layout.NHWC, 1, 8, 4, 4);
+            assertTrue(nhwc.channelSlice(0, 4).overlaps(nhwc.channelSlice(4, 4)), "interleaved: conservative");
+            assertTrue(!nhwc.overlaps(Tensor.allocate(arena, Layout.NHWC, 1, 8, 4, 4)));
+        }
+    }
+
+    @Test
     void closedArenaIsReportedClearly() {
         Tensor t;
         try (Arena arena = Arena.ofConfined()) {
