@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Weights of a pointwise (1×1) convolution, prepared once for both kernel families. Immutable.
  *
- * <p>Plain forms: {@code Cout×Cin} rows ({@link #outMajor()}, what the scalar reference reads) and {@code Cin×Cout'}
- * rows ({@link #inMajor()}, {@code Cout'} = Cout rounded up to {@link #COUT_ALIGN}, zero padded).
+ * <p>Plain form: {@code Cout×Cin} rows ({@link #outMajor()}, what the scalar reference reads); the bias is padded
+ * to {@code Cout'} = Cout rounded up to {@link #COUT_ALIGN}.
  *
  * <p>Packed GEMM forms, built at construction so that no kernel call ever packs:
  * <ul>
@@ -22,14 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * the same running index it then walks through K.
  */
 public final class Conv1x1Weights {
-    /** Padding of the output-channel dimension in the input-major copy: two 256-bit vectors of floats. */
+    /** Padding of the output-channel dimension of the bias and the default column panels: two 256-bit vectors. */
     public static final int COUT_ALIGN = 16;
     /** Output channels per {@link #rowPanels()} panel: the M side of the NCHW micro-kernel. */
     public static final int ROW_PANEL = 5;
 
     private final int inChannels, outChannels, paddedOut;
     private final float[] outMajor; // [co][ci]
-    private final float[] inMajor;  // [ci][co'] zero padded
     private final float[] bias;     // [co'] zero padded
     private final float[] rowPanels;
     private final float[] columnPanels16;
@@ -51,10 +50,6 @@ public final class Conv1x1Weights {
         this.outChannels = outChannels;
         this.paddedOut = (outChannels + COUT_ALIGN - 1) / COUT_ALIGN * COUT_ALIGN;
         this.outMajor = weights.clone();
-        this.inMajor = new float[inChannels * paddedOut];
-        for (int co = 0; co < outChannels; co++) {
-            for (int ci = 0; ci < inChannels; ci++) inMajor[ci * paddedOut + co] = weights[co * inChannels + ci];
-        }
         this.bias = new float[paddedOut];
         if (bias != null) System.arraycopy(bias, 0, this.bias, 0, outChannels);
         this.rowPanels = pack(ROW_PANEL);
@@ -63,13 +58,11 @@ public final class Conv1x1Weights {
 
     public int inChannels() { return inChannels; }
     public int outChannels() { return outChannels; }
-    /** Row length of {@link #inMajor()} and of {@link #bias()}. */
+    /** Length of {@link #bias()}. */
     public int paddedOutChannels() { return paddedOut; }
     public float weight(int co, int ci) { return outMajor[co * inChannels + ci]; }
     /** {@code Cout×Cin}; do not modify. */
     public float[] outMajor() { return outMajor; }
-    /** {@code Cin×Cout'} zero padded; do not modify. */
-    public float[] inMajor() { return inMajor; }
     /** Bias padded to {@code Cout'} (zeros when there is none); do not modify. */
     public float[] bias() { return bias; }
 
