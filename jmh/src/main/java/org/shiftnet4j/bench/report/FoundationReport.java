@@ -87,9 +87,23 @@ public final class FoundationReport {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = parseOptions(args);
-        Path json = Path.of(required(options, "--json"));
-        Path md = Path.of(required(options, "--md"));
+        writeReport(args, "FoundationReport", (results, context) -> new FoundationReport(results, context).render());
+    }
+
+    /** How a report turns JMH results and the run's context into Markdown. */
+    @FunctionalInterface
+    interface Renderer {
+        String render(List<JmhResult> results, Context context);
+    }
+
+    /**
+     * The command line every report shares: {@code --json FILE --md FILE [--command TEXT] [--started TEXT]};
+     * reads the JMH JSON, renders with the run's context and writes the Markdown file.
+     */
+    static void writeReport(String[] args, String tool, Renderer renderer) throws IOException {
+        Map<String, String> options = parseOptions(args, tool);
+        Path json = Path.of(required(options, "--json", tool));
+        Path md = Path.of(required(options, "--md", tool));
         List<JmhResult> results;
         try (InputStream in = Files.newInputStream(json)) {
             results = JmhJsonReader.read(in);
@@ -99,20 +113,20 @@ public final class FoundationReport {
         Context context = new Context(MachineInfo.current(), vectorBits(results),
                 options.getOrDefault("--command", "(not given)"), options.getOrDefault("--started", "(not given)"),
                 now, json.toString());
-        String markdown = new FoundationReport(results, context).render();
+        String markdown = renderer.render(results, context);
         Path parent = md.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         Files.writeString(md, markdown);
-        System.out.println("FoundationReport: wrote " + md + " from " + results.size() + " JMH results in " + json);
+        System.out.println(tool + ": wrote " + md + " from " + results.size() + " JMH results in " + json);
     }
 
-    private static Map<String, String> parseOptions(String[] args) {
+    private static Map<String, String> parseOptions(String[] args, String tool) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: FoundationReport --json FILE --md FILE"
+                throw new IllegalArgumentException("usage: " + tool + " --json FILE --md FILE"
                         + " [--command TEXT] [--started TEXT]; got '" + args[i] + "'");
             }
             options.put(args[i], args[i + 1]);
@@ -120,10 +134,10 @@ public final class FoundationReport {
         return options;
     }
 
-    private static String required(Map<String, String> options, String name) {
+    private static String required(Map<String, String> options, String name, String tool) {
         String value = options.get(name);
         if (value == null) {
-            throw new IllegalArgumentException("FoundationReport: " + name + " FILE is required");
+            throw new IllegalArgumentException(tool + ": " + name + " FILE is required");
         }
         return value;
     }

@@ -6,13 +6,7 @@ import static org.shiftnet4j.bench.report.FoundationReport.num;
 import static org.shiftnet4j.bench.report.FoundationReport.pct;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -103,45 +97,7 @@ public final class ModelReport {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = parseOptions(args);
-        Path json = Path.of(required(options, "--json"));
-        Path md = Path.of(required(options, "--md"));
-        List<JmhResult> results;
-        try (InputStream in = Files.newInputStream(json)) {
-            results = JmhJsonReader.read(in);
-        }
-        String now = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
-                .format(Instant.now().atZone(ZoneOffset.UTC));
-        Context context = new Context(MachineInfo.current(), FoundationReport.vectorBits(results),
-                options.getOrDefault("--command", "(not given)"), options.getOrDefault("--started", "(not given)"),
-                now, json.toString());
-        String markdown = new ModelReport(results, context).render();
-        Path parent = md.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(md, markdown);
-        System.out.println("ModelReport: wrote " + md + " from " + results.size() + " JMH results in " + json);
-    }
-
-    private static Map<String, String> parseOptions(String[] args) {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: ModelReport --json FILE --md FILE"
-                        + " [--command TEXT] [--started TEXT]; got '" + args[i] + "'");
-            }
-            options.put(args[i], args[i + 1]);
-        }
-        return options;
-    }
-
-    private static String required(Map<String, String> options, String name) {
-        String value = options.get(name);
-        if (value == null) {
-            throw new IllegalArgumentException("ModelReport: " + name + " FILE is required");
-        }
-        return value;
+        FoundationReport.writeReport(args, "ModelReport", (results, context) -> new ModelReport(results, context).render());
     }
 
     private Optional<Row> toRow(JmhResult r) {
