@@ -110,14 +110,24 @@ public final class Graph {
         return out;
     }
 
+    /** BatchNorm with PyTorch's default epsilon ({@link #BN_EPSILON}). */
     public Value batchNorm(Value x, String param) {
+        return batchNorm(x, param, BN_EPSILON);
+    }
+
+    /** BatchNorm with the epsilon a trained model carries (ONNX BatchNormalization's attribute). */
+    public Value batchNorm(Value x, String param, float epsilon) {
         own(x, "batchnorm " + param + " input");
+        if (!(epsilon >= 0f) || Float.isInfinite(epsilon)) {
+            throw new IllegalArgumentException(name + ": batchnorm " + param + " epsilon must be finite and >= 0, got "
+                    + epsilon);
+        }
         Value out = newValue(x.channels(), x.height(), x.width(), "batchnorm " + param);
         param(param + ".weight", ParamSpec.Role.BN_WEIGHT, x.channels());
         param(param + ".bias", ParamSpec.Role.BN_BIAS, x.channels());
         param(param + ".running_mean", ParamSpec.Role.BN_RUNNING_MEAN, x.channels());
         param(param + ".running_var", ParamSpec.Role.BN_RUNNING_VAR, x.channels());
-        add(new Node.BatchNorm(x, out, param, BN_EPSILON));
+        add(new Node.BatchNorm(x, out, param, epsilon));
         return out;
     }
 
@@ -178,6 +188,62 @@ public final class Graph {
         int ow = (x.width() + 2 * padding - kernelSize) / stride + 1;
         Value out = newValue(x.channels(), oh, ow, "avgpool");
         add(new Node.AvgPool(x, out, kernelSize, stride, padding, countIncludePad));
+        return out;
+    }
+
+    /** Max pooling (PyTorch {@code MaxPool2d}, {@code ceil_mode=False}, no dilation); padded cells never win. */
+    public Value maxPool(Value x, int kernelSize, int stride, int padding) {
+        own(x, "maxpool input");
+        if (kernelSize < 1 || stride < 1 || padding < 0 || 2 * padding > kernelSize) {
+            throw new IllegalArgumentException(name + ": maxpool kernel " + kernelSize + ", stride " + stride
+                    + ", padding " + padding + " (padding must be at most half the kernel)");
+        }
+        if (x.height() + 2 * padding < kernelSize || x.width() + 2 * padding < kernelSize) {
+            throw new IllegalArgumentException(name + ": maxpool " + kernelSize + "×" + kernelSize + " does not fit its " + x.shape() + " input");
+        }
+        int oh = (x.height() + 2 * padding - kernelSize) / stride + 1;
+        int ow = (x.width() + 2 * padding - kernelSize) / stride + 1;
+        Value out = newValue(x.channels(), oh, ow, "maxpool");
+        add(new Node.MaxPool(x, out, kernelSize, stride, padding));
+        return out;
+    }
+
+    /**
+     * Clamps every element to [min, max] (ONNX Clip, PyTorch ReLU6 or hardtanh); a bound may be infinite, so
+     * (0, +∞) is a ReLU. Not fused into the producing convolution the way {@link #relu} is.
+     */
+    public Value clip(Value x, float min, float max) {
+        own(x, "clip input");
+        if (Float.isNaN(min) || Float.isNaN(max) || min > max) {
+            throw new IllegalArgumentException(name + ": clip bounds [" + min + ", " + max
+                    + "] are not an interval (NaN, or min > max)");
+        }
+        Value out = newValue(x.channels(), x.height(), x.width(), "clip");
+        add(new Node.Clip(x, out, min, max));
+        return out;
+    }
+
+    /** C×H×W to (C·H·W)×1×1, feature {@code c·H·W + y·W + x} as PyTorch's {@code flatten(1)} orders it. */
+    public Value flatten(Value x) {
+        own(x, "flatten input");
+        if (x.elementsPerImage() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + ": flatten of " + x.shape() + " gives more than "
+                    + Integer.MAX_VALUE + " features");
+        }
+        Value out = newValue((int) x.elementsPerImage(), 1, 1, "flatten");
+        add(new Node.Flatten(x, out));
+        return out;
+    }
+
+    /** Softmax over the channels of a C×1×1 value (flatten or pool first). */
+    public Value softmax(Value x) {
+        own(x, "softmax input");
+        if (x.height() != 1 || x.width() != 1) {
+            throw new IllegalArgumentException(name + ": softmax needs a C×1×1 input (flatten or pool first), got "
+                    + x.shape());
+        }
+        Value out = newValue(x.channels(), 1, 1, "softmax");
+        add(new Node.Softmax(x, out));
         return out;
     }
 

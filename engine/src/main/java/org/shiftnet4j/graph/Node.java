@@ -70,6 +70,41 @@ public sealed interface Node {
         public String describe() { return "avgpool " + kernelSize + "×" + kernelSize + "/" + stride; }
     }
 
+    /**
+     * Max pooling with a K×K window, stride and padding; padded cells never win (they count as −∞), so every output
+     * is the largest of its window's in-image taps. Output size is PyTorch's with {@code ceil_mode=False}.
+     */
+    record MaxPool(Value input, Value output, int kernelSize, int stride, int padding) implements Node {
+        public List<Value> inputs() { return List.of(input); }
+        public String describe() { return "maxpool " + kernelSize + "×" + kernelSize + "/" + stride; }
+    }
+
+    /**
+     * {@code min(max(x, min), max)} elementwise (ONNX Clip, PyTorch clamp/hardtanh/ReLU6); either bound may be
+     * infinite. NaN inputs stay NaN.
+     */
+    record Clip(Value input, Value output, float min, float max) implements Node {
+        public List<Value> inputs() { return List.of(input); }
+        public String describe() {
+            return min == 0f && max == 6f ? "relu6" : "clip [" + min + ", " + max + "]";
+        }
+    }
+
+    /**
+     * Flattening of a C×H×W value into a (C·H·W)×1×1 one in PyTorch/ONNX order: feature {@code c·H·W + y·W + x}
+     * is element (c, y, x), whatever layout a prepared model stores activations in.
+     */
+    record Flatten(Value input, Value output) implements Node {
+        public List<Value> inputs() { return List.of(input); }
+        public String describe() { return "flatten"; }
+    }
+
+    /** Softmax over the channels of a C×1×1 value (a classifier's probabilities). */
+    record Softmax(Value input, Value output) implements Node {
+        public List<Value> inputs() { return List.of(input); }
+        public String describe() { return "softmax"; }
+    }
+
     record GlobalAvgPool(Value input, Value output) implements Node {
         public List<Value> inputs() { return List.of(input); }
         public String describe() { return "global avgpool"; }

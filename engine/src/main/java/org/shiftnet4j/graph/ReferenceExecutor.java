@@ -49,6 +49,10 @@ public final class ReferenceExecutor {
                 case Node.Add a -> add(act.get(a.left()), act.get(a.right()));
                 case Node.Concat c -> concat(c.parts(), act);
                 case Node.AvgPool p -> avgPool(p, act.get(p.input()));
+                case Node.MaxPool p -> maxPool(p, act.get(p.input()));
+                case Node.Clip c -> clip(c, act.get(c.input()));
+                case Node.Flatten f -> act.get(f.input()).clone(); // NCHW image order is already c·H·W + y·W + x
+                case Node.Softmax s -> softmax(act.get(s.input()));
                 case Node.GlobalAvgPool g -> globalAvgPool(g.input(), act.get(g.input()));
                 case Node.Linear l -> linear(l, act.get(l.input()));
             };
@@ -164,6 +168,50 @@ public final class ReferenceExecutor {
                 }
             }
         }
+        return y;
+    }
+
+    /** Largest in-image tap of each window; padding never wins. NaN propagates (Math.max), as in PyTorch. */
+    private static double[] maxPool(Node.MaxPool p, double[] x) {
+        Value in = p.input(), out = p.output();
+        int k = p.kernelSize();
+        double[] y = new double[(int) out.elementsPerImage()];
+        for (int c = 0; c < out.channels(); c++) {
+            for (int oy = 0; oy < out.height(); oy++) {
+                for (int ox = 0; ox < out.width(); ox++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int ky = 0; ky < k; ky++) {
+                        int iy = oy * p.stride() - p.padding() + ky;
+                        for (int kx = 0; kx < k; kx++) {
+                            int ix = ox * p.stride() - p.padding() + kx;
+                            if (iy < 0 || iy >= in.height() || ix < 0 || ix >= in.width()) continue;
+                            max = Math.max(max, x[(c * in.height() + iy) * in.width() + ix]);
+                        }
+                    }
+                    y[(c * out.height() + oy) * out.width() + ox] = max;
+                }
+            }
+        }
+        return y;
+    }
+
+    private static double[] clip(Node.Clip c, double[] x) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = Math.min(Math.max(x[i], c.min()), c.max());
+        return y;
+    }
+
+    /** Softmax over the channels of a C×1×1 value, largest logit subtracted first. */
+    private static double[] softmax(double[] x) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : x) max = Math.max(max, v);
+        double[] y = new double[x.length];
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.exp(x[i] - max);
+            sum += y[i];
+        }
+        for (int i = 0; i < y.length; i++) y[i] /= sum;
         return y;
     }
 

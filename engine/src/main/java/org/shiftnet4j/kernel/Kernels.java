@@ -50,6 +50,20 @@ public interface Kernels {
      */
     void avgPool(Tensor in, int kernelSize, int stride, int padding, boolean countIncludePad, Tensor out);
 
+    /**
+     * Max pooling with a K×K window, stride and padding: each output is the largest in-image tap of its window
+     * ({@link Math#max} semantics, so NaN propagates and +0 beats −0); padded cells never win. A window with no
+     * in-image tap (only when {@code out} is larger than the geometry gives) yields −∞. {@code out} must not
+     * overlap {@code in}.
+     */
+    void maxPool(Tensor in, int kernelSize, int stride, int padding, Tensor out);
+
+    /**
+     * {@code out = min(max(in, min), max)} elementwise, with {@link Math#max}/{@link Math#min} semantics (NaN stays
+     * NaN); either bound may be infinite. {@code out} may be {@code in}.
+     */
+    void clamp(Tensor in, float min, float max, Tensor out);
+
     /** Mean over H×W: {@code out} is N×C×1×1. */
     void globalAvgPool(Tensor in, Tensor out);
 

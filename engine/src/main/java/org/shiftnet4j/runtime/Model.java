@@ -218,6 +218,13 @@ public final class Model {
                 case Node.AvgPool p -> new Steps.AvgPool(p.input().id(), p.output().id(), p.describe(), kernels,
                         p.kernelSize(), p.stride(), p.padding(), p.countIncludePad());
                 case Node.GlobalAvgPool g -> new Steps.GlobalAvgPool(g.input().id(), g.output().id(), kernels);
+                case Node.MaxPool p -> new Steps.MaxPool(p.input().id(), p.output().id(), p.describe(), kernels,
+                        p.kernelSize(), p.stride(), p.padding());
+                // A clip is never absorbed into its producer: only max(0, ·) is fused, and clip is not that.
+                case Node.Clip c -> new Steps.Clip(c.input().id(), c.output().id(), c.describe(), kernels, c.min(),
+                        c.max());
+                case Node.Flatten f -> new Steps.Flatten(f.input().id(), f.output().id(), kernels);
+                case Node.Softmax s -> new Steps.Softmax(s.input().id(), s.output().id(), kernels);
             };
         }
 

@@ -8,6 +8,7 @@ import org.shiftnet4j.kernel.Conv2dWeights;
 import org.shiftnet4j.kernel.DepthwiseWeights;
 import org.shiftnet4j.kernel.Kernels;
 import org.shiftnet4j.kernel.ShiftTable;
+import org.shiftnet4j.tensor.Layout;
 import org.shiftnet4j.tensor.Tensor;
 
 /** The step kinds a prepared model is made of. Each splits its work by output channels for intra-op threads. */
@@ -279,6 +280,126 @@ final class Steps {
         void apply(Tensor in, Tensor out) {
             kernels.avgPool(in, kernelSize, stride, padding, countIncludePad, out);
         }
+    }
+
+    static final class MaxPool extends Channelwise {
+        private final Kernels kernels;
+        private final int kernelSize, stride, padding;
+
+        MaxPool(int in, int out, String description, Kernels kernels, int kernelSize, int stride, int padding) {
+            super(in, out, description);
+            this.kernels = kernels;
+            this.kernelSize = kernelSize;
+            this.stride = stride;
+            this.padding = padding;
+        }
+
+        @Override
+        void apply(Tensor in, Tensor out) {
+            kernels.maxPool(in, kernelSize, stride, padding, out);
+        }
+    }
+
+    /** Elementwise clamp to [min, max] (ReLU6 and the like); kept apart from ReLU fusion, which only knows max(0, ·). */
+    static final class Clip extends Channelwise {
+        private final Kernels kernels;
+        private final float min, max;
+
+        Clip(int in, int out, String description, Kernels kernels, float min, float max) {
+            super(in, out, description);
+            this.kernels = kernels;
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        void apply(Tensor in, Tensor out) {
+            kernels.clamp(in, min, max, out);
+        }
+    }
+
+    /**
+     * Softmax over the channels of N×C×1×1 logits. Not split by channels (every output needs all of them): the
+     * images are dealt out to the parts instead, one batch slice each.
+     */
+    static final class Softmax extends Step {
+        private final Kernels kernels;
+
+        Softmax(int in, int out, Kernels kernels) {
+            super(new int[] {in}, out, "softmax");
+            this.kernels = kernels;
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor[] ins = imageSlices(views[inputs[0]], parts), outs = imageSlices(views[output], parts);
+            return part -> {
+                if (ins[part] != null) kernels.softmax(ins[part], outs[part]);
+            };
+        }
+    }
+
+    /**
+     * Flatten to (C·H·W)×1×1 in PyTorch order, feature {@code c·H·W + y·W + x}. The output's memory is the same in
+     * both layouts (one feature after another, image after image), which is exactly an NCHW N×C×H×W tensor; the
+     * step writes the input into that view. From NCHW (or from a 1×1 image in either layout) this is a plain copy;
+     * from NHWC it is a per-image transpose, done by {@link Tensor#copyTo(Tensor)}'s layout conversion: a scalar
+     * walk, but it runs once per network on a few thousand features, not per layer.
+     */
+    static final class Flatten extends Step {
+        private final Kernels kernels;
+
+        Flatten(int in, int out, Kernels kernels) {
+            super(new int[] {in}, out, "flatten");
+            this.kernels = kernels;
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor in = views[inputs[0]], out = views[output];
+            Tensor features = asChannelsFirst(in, out);
+            Tensor[] ins = imageSlices(in, parts), featureViews = imageSlices(features, parts);
+            boolean copy = in.layout() == features.layout();
+            return part -> {
+                if (ins[part] == null) return;
+                if (copy) {
+                    kernels.copy(ins[part], featureViews[part]);
+                } else {
+                    ins[part].copyTo(featureViews[part]);
+                }
+            };
+        }
+
+        /**
+         * {@code out} (N×F×1×1, dense: F floats per image in either layout) seen as N×C×H×W in the order flatten
+         * defines: NCHW, or the input's own layout when the image is 1×1 and both orders coincide.
+         */
+        private static Tensor asChannelsFirst(Tensor in, Tensor out) {
+            long features = (long) in.channels() * in.height() * in.width();
+            if (out.channels() != features || out.height() != 1 || out.width() != 1 || out.strideC() != 1
+                    || out.strideN() != features || out.border() != 0) {
+                throw new IllegalStateException("flatten output " + out.describe() + " is not " + features
+                        + " dense features per image");
+            }
+            long offset = out.origin() * Float.BYTES, bytes = in.batch() * features * Float.BYTES;
+            Layout order = in.height() * in.width() == 1 ? in.layout() : Layout.NCHW;
+            return Tensor.wrap(out.segment().asSlice(offset, bytes), order, in.batch(), in.channels(), in.height(),
+                    in.width(), 0);
+        }
+    }
+
+    /**
+     * The batch dealt out to {@code parts}: part p gets images [batch·p/parts, batch·(p+1)/parts) or null when that
+     * range is empty (fewer images than parts). For steps whose outputs need every channel of their image.
+     */
+    private static Tensor[] imageSlices(Tensor t, int parts) {
+        Tensor[] out = new Tensor[parts];
+        int batch = t.batch();
+        for (int p = 0; p < parts; p++) {
+            int from = (int) ((long) batch * p / parts), to = (int) ((long) batch * (p + 1) / parts);
+            out[p] = to > from ? t.batchSlice(from, to - from) : null;
+        }
+        return out;
     }
 
     static final class GlobalAvgPool extends Channelwise {

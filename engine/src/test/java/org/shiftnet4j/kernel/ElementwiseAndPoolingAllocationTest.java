@@ -40,12 +40,15 @@ class ElementwiseAndPoolingAllocationTest {
                 expectNoAllocation(at + "add", () -> v.add(bordered, dense, true, slice));
                 expectNoAllocation(at + "relu", () -> v.relu(dense, dense));
                 expectNoAllocation(at + "copy", () -> v.copy(bordered, slice));
+                expectNoAllocation(at + "clamp", () -> v.clamp(bordered, 0f, 6f, slice));
+                expectNoAllocation(at + "clamp in place", () -> v.clamp(dense, -1f, Float.POSITIVE_INFINITY, dense));
                 expectNoAllocation(at + "softmax", () -> v.softmax(bordered, dense));
                 expectNoAllocation(at + "softmax in place", () -> v.softmax(slice, slice));
                 for (int stride = 1; stride <= 3; stride++) {
                     int s = stride, outH = (h + 2 - 3) / s + 1, outW = (w + 2 - 3) / s + 1;
                     Tensor pooled = Tensor.allocate(arena, layout, n, c, outH, outW);
                     expectNoAllocation(at + "avgPool 3×3 s" + s, () -> v.avgPool(bordered, 3, s, 1, s == 2, pooled));
+                    expectNoAllocation(at + "maxPool 3×3 s" + s, () -> v.maxPool(bordered, 3, s, 1, pooled));
                 }
                 Tensor means = Tensor.allocate(arena, layout, n, c, 1, 1);
                 expectNoAllocation(at + "globalAvgPool", () -> v.globalAvgPool(bordered, means));

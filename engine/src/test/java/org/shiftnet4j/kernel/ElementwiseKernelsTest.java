@@ -151,6 +151,84 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /** Bounds a clamp sees: ReLU6, symmetric, one-sided (an infinite bound), a single point, and a random pair. */
+    private static float[] clampBounds(Random rnd) {
+        return switch (rnd.nextInt(6)) {
+            case 0 -> new float[] {0f, 6f};
+            case 1 -> new float[] {-1f, 1f};
+            case 2 -> new float[] {Float.NEGATIVE_INFINITY, rnd.nextFloat() - 0.5f};
+            case 3 -> new float[] {rnd.nextFloat() - 0.5f, Float.POSITIVE_INFINITY};
+            case 4 -> new float[] {0.25f, 0.25f};
+            default -> {
+                float a = (rnd.nextFloat() * 2 - 1) * 2, b = (rnd.nextFloat() * 2 - 1) * 2;
+                yield new float[] {Math.min(a, b), Math.max(a, b)};
+            }
+        };
+    }
+
+    @Test
+    void clampIsExactInEveryFamily() {
+        for (int seed = 0; seed < CASES; seed++) {
+            float[][] results = new float[2][];
+            float[] x = null, bounds = null;
+            String what = null;
+            for (int f = 0; f < 2; f++) {
+                try (Arena arena = Arena.ofConfined()) {
+                    Random rnd = new Random(4000 + seed);
+                    Shape s = Shape.random(rnd);
+                    bounds = clampBounds(rnd);
+                    Alias alias = Alias.values()[rnd.nextInt(3)];
+                    Tensor in = Fixtures.tensor(arena, rnd, s);
+                    Tensor out = alias(arena, rnd, s, in, alias);
+                    x = in.toArray();
+                    what = "seed " + seed + ": clamp [" + bounds[0] + ", " + bounds[1] + "] " + s + " alias=" + alias
+                            + " in=" + Fixtures.describe(in) + " out=" + Fixtures.describe(out);
+                    float[] inBefore = Fixtures.snapshot(in), outBefore = Fixtures.snapshot(out);
+                    FAMILIES.get(f).clamp(in, bounds[0], bounds[1], out);
+                    Fixtures.assertOnlyInteriorWritten(out, outBefore, what);
+                    if (alias == Alias.NONE) {
+                        Fixtures.assertUnchanged(in, inBefore, what);
+                    }
+                    results[f] = out.toArray();
+                }
+            }
+            for (int i = 0; i < x.length; i++) {
+                double exact = Math.min(Math.max((double) x[i], bounds[0]), bounds[1]);
+                Fixtures.assertClose(exact, results[0][i], 0, what + " scalar at " + i);
+            }
+            Fixtures.assertBitEqual(results[0], results[1], what);
+        }
+    }
+
+    /** NaN stays NaN, and signed zeros and infinities follow Math.max then Math.min in both families. */
+    @Test
+    void clampOfSpecialValuesFollowsMathMaxAndMin() {
+        float[] specials = {Float.NaN, -0f, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 6f, 7f, -1e-30f,
+                Float.MAX_VALUE, -Float.MIN_VALUE};
+        float[][] boundPairs = {{0f, 6f}, {-0f, 0f}, {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {-1f, -1f}};
+        for (Layout layout : Layout.values()) {
+            for (Kernels k : FAMILIES) {
+                for (float[] bounds : boundPairs) {
+                    try (Arena arena = Arena.ofConfined()) {
+                        int c = 2 * 16 + 3;                     // whole vectors and a tail in either layout
+                        float[] x = new float[c * 2];
+                        for (int i = 0; i < x.length; i++) x[i] = specials[i % specials.length];
+                        Tensor in = Tensor.fromArray(arena, layout, 1, c, 1, 2, x);
+                        k.clamp(in, bounds[0], bounds[1], in);
+                        float[] y = in.toArray();
+                        for (int i = 0; i < x.length; i++) {
+                            float expected = Math.min(Math.max(x[i], bounds[0]), bounds[1]);
+                            if (Float.floatToIntBits(expected) != Float.floatToIntBits(y[i])) {
+                                fail(k.name() + " " + layout + " clamp [" + bounds[0] + ", " + bounds[1] + "] of " + x[i]
+                                        + ": expected " + expected + " but was " + y[i]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** The use the copy kernel exists for: two tensors written side by side into channel slices of one buffer. */
     @Test
     void copyConcatenatesIntoChannelSlices() {

@@ -60,6 +60,21 @@ final class ScalarElementwise {
         }
     }
 
+    /** {@code min(max(x, min), max)}: NaN propagates through both, as in PyTorch's clamp. */
+    static void clamp(Tensor in, float min, float max, Tensor out) {
+        MemorySegment src = in.segment(), dst = out.segment();
+        for (int n = 0; n < in.batch(); n++) {
+            for (int c = 0; c < in.channels(); c++) {
+                for (int y = 0; y < in.height(); y++) {
+                    for (int x = 0; x < in.width(); x++) {
+                        float v = src.getAtIndex(F, in.index(n, c, y, x));
+                        dst.setAtIndex(F, out.index(n, c, y, x), Math.min(Math.max(v, min), max));
+                    }
+                }
+            }
+        }
+    }
+
     /** Subtracts the pixel's largest logit before exponentiating, so no exponential overflows. */
     static void softmax(Tensor in, Tensor out) {
         MemorySegment src = in.segment(), dst = out.segment();

@@ -120,6 +120,16 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void maxPool(Tensor in, int kernelSize, int stride, int padding, Tensor out) {
+        ScalarPooling.maxPool(in, kernelSize, stride, padding, out);
+    }
+
+    @Override
+    public void clamp(Tensor in, float min, float max, Tensor out) {
+        ScalarElementwise.clamp(in, min, max, out);
+    }
+
+    @Override
     public void globalAvgPool(Tensor in, Tensor out) {
         ScalarPooling.globalAvgPool(in, out);
     }

@@ -32,7 +32,7 @@ final class VectorElementwise {
     /** Below this many floats a vector loop beats the fixed cost of a bulk {@link MemorySegment#copy}. */
     private static final int BULK_COPY_MIN = 256;
 
-    private static final int COPY = 0, RELU = 1, ADD = 2, ADD_RELU = 3;
+    private static final int COPY = 0, RELU = 1, ADD = 2, ADD_RELU = 3, CLAMP = 4;
 
     private VectorElementwise() {
     }
@@ -46,15 +46,19 @@ final class VectorElementwise {
     }
 
     static void add(Tensor a, Tensor b, boolean relu, Tensor out) {
-        forEachRun(relu ? ADD_RELU : ADD, a, b, out);
+        forEachRun(relu ? ADD_RELU : ADD, a, b, out, 0f, 0f);
     }
 
     static void relu(Tensor in, Tensor out) {
-        forEachRun(RELU, in, in, out);
+        forEachRun(RELU, in, in, out, 0f, 0f);
+    }
+
+    static void clamp(Tensor in, float min, float max, Tensor out) {
+        forEachRun(CLAMP, in, in, out, min, max);
     }
 
     static void copy(Tensor in, Tensor out) {
-        forEachRun(COPY, in, in, out);
+        forEachRun(COPY, in, in, out, 0f, 0f);
     }
 
     static void softmax(Tensor in, Tensor out) {
@@ -70,8 +74,9 @@ final class VectorElementwise {
     /**
      * Runs {@code op} over matching runs of {@code a}, {@code b} and {@code out} (unary ops pass {@code b == a}).
      * Levels are dimensions in memory order, outermost first: N,C,H,W for NCHW and N,H,W,C for NHWC.
+     * {@code low} and {@code high} are the bounds of CLAMP; other ops ignore them.
      */
-    private static void forEachRun(int op, Tensor a, Tensor b, Tensor out) {
+    private static void forEachRun(int op, Tensor a, Tensor b, Tensor out, float low, float high) {
         int folded = foldedLevels(a, b, out);
         int run = runLength(a, folded);
         int n0 = loopCount(a, 0, folded), n1 = loopCount(a, 1, folded), n2 = loopCount(a, 2, folded);
@@ -89,7 +94,8 @@ final class VectorElementwise {
                         case COPY -> copyRun(sa, ra, so, ro, run);
                         case RELU -> reluRun(sa, ra, so, ro, run);
                         case ADD -> addRun(sa, ra, sb, rb, so, ro, run, false);
-                        default -> addRun(sa, ra, sb, rb, so, ro, run, true);
+                        case ADD_RELU -> addRun(sa, ra, sb, rb, so, ro, run, true);
+                        default -> clampRun(sa, ra, so, ro, run, low, high);
                     }
                 }
             }
@@ -182,6 +188,21 @@ final class VectorElementwise {
         for (; i < length; i++) {
             long d = (long) i * Float.BYTES;
             dst.set(F, to + d, Math.max(src.get(F, from + d), 0f));
+        }
+    }
+
+    /** max then min, as the reference: lane-wise max/min follow {@link Math#max}/{@link Math#min} (NaN stays). */
+    private static void clampRun(MemorySegment src, long from, MemorySegment dst, long to, int length, float low,
+                                 float high) {
+        int i = 0;
+        for (int bound = S.loopBound(length); i < bound; i += LANES) {
+            long d = (long) i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, src, from + d, ORDER).max(low).min(high)
+                    .intoMemorySegment(dst, to + d, ORDER);
+        }
+        for (; i < length; i++) {
+            long d = (long) i * Float.BYTES;
+            dst.set(F, to + d, Math.min(Math.max(src.get(F, from + d), low), high));
         }
     }
 

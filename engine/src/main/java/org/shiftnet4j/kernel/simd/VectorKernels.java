@@ -72,6 +72,16 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void maxPool(Tensor in, int kernelSize, int stride, int padding, Tensor out) {
+        VectorPooling.maxPool(in, kernelSize, stride, padding, out);
+    }
+
+    @Override
+    public void clamp(Tensor in, float min, float max, Tensor out) {
+        VectorElementwise.clamp(in, min, max, out);
+    }
+
+    @Override
     public void globalAvgPool(Tensor in, Tensor out) {
         VectorPooling.globalAvgPool(in, out);
     }

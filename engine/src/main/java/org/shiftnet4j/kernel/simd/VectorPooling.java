@@ -21,6 +21,9 @@ import org.shiftnet4j.tensor.Tensor;
  * strides and the clipped edge columns take the scalar path). Each lane adds its taps in the reference's order
  * (rows, then columns) and divides once, so results equal the scalar reference bit for bit.
  *
+ * <p><b>maxPool</b> walks exactly as avgPool does, with lane-wise max for the sums and no division; max is exact,
+ * so it equals the scalar reference bit for bit.
+ *
  * <p><b>globalAvgPool</b> accumulates in float. NCHW sums each plane with four vector accumulators, so every lane
  * adds about H·W/(4·lanes) values before a final tree reduction. NHWC keeps one accumulator per channel vector and
  * adds each image row into it as a separate partial sum, so a lane's error grows with H + W rather than H·W.
@@ -255,6 +258,208 @@ final class VectorPooling {
                 .blend(second.rearrange(everyThird), lane.compare(VectorOperators.GE, (LANES + 2) / 3))
                 .blend(third.rearrange(everyThird), lane.compare(VectorOperators.GE, (2 * LANES + 2) / 3))
                 .div(divisor).intoMemorySegment(dst, to, ORDER);
+    }
+
+    // ---- maxPool ---------------------------------------------------------------------------------------------
+    //
+    // The same walks as avgPool with max in place of add and no division. Lane-wise max follows Math.max (NaN
+    // wins, +0 beats −0) and is exact, so the order of taps cannot change a bit and results equal the reference.
+
+    static void maxPool(Tensor in, int kernelSize, int stride, int padding, Tensor out) {
+        if (in.layout() == Layout.NHWC) {
+            maxPoolPixels(in, kernelSize, stride, padding, out);
+        } else {
+            maxPoolRows(in, kernelSize, stride, padding, out);
+        }
+    }
+
+    private static void maxPoolPixels(Tensor in, int k, int stride, int padding, Tensor out) {
+        MemorySegment src = in.segment(), dst = out.segment();
+        int h = in.height(), w = in.width(), channels = in.channels();
+        long rowStep = in.strideH() * Float.BYTES, colStep = in.strideW() * Float.BYTES;
+        for (int n = 0; n < out.batch(); n++) {
+            for (int oy = 0; oy < out.height(); oy++) {
+                int top = oy * stride - padding;
+                int firstRow = Math.max(0, top), rows = Math.min(h, top + k) - firstRow;
+                for (int ox = 0; ox < out.width(); ox++) {
+                    int left = ox * stride - padding;
+                    int firstCol = Math.max(0, left), cols = Math.min(w, left + k) - firstCol;
+                    long to = out.index(n, 0, oy, ox) * Float.BYTES;
+                    if (rows <= 0 || cols <= 0) {
+                        fillChannels(dst, to, channels, Float.NEGATIVE_INFINITY);
+                        continue;
+                    }
+                    long firstTap = in.index(n, 0, firstRow, firstCol) * Float.BYTES;
+                    maxChannels(src, firstTap, rows, cols, rowStep, colStep, dst, to, channels);
+                }
+            }
+        }
+    }
+
+    /** One output pixel's window maximum for every channel: taps are {@code rows × cols} pixels from firstTap. */
+    private static void maxChannels(MemorySegment src, long firstTap, int rows, int cols, long rowStep, long colStep,
+                                    MemorySegment dst, long to, int channels) {
+        int c = 0;
+        for (; c + BLOCK <= channels; c += BLOCK) {
+            long base = firstTap + (long) c * Float.BYTES;
+            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+            for (int r = 0; r < rows; r++) {
+                long tap = base + r * rowStep;
+                for (int q = 0; q < cols; q++, tap += colStep) {
+                    m0 = m0.max(FloatVector.fromMemorySegment(S, src, tap, ORDER));
+                    m1 = m1.max(FloatVector.fromMemorySegment(S, src, tap + VECTOR_BYTES, ORDER));
+                    m2 = m2.max(FloatVector.fromMemorySegment(S, src, tap + 2 * VECTOR_BYTES, ORDER));
+                    m3 = m3.max(FloatVector.fromMemorySegment(S, src, tap + 3 * VECTOR_BYTES, ORDER));
+                }
+            }
+            long d = to + (long) c * Float.BYTES;
+            m0.intoMemorySegment(dst, d, ORDER);
+            m1.intoMemorySegment(dst, d + VECTOR_BYTES, ORDER);
+            m2.intoMemorySegment(dst, d + 2 * VECTOR_BYTES, ORDER);
+            m3.intoMemorySegment(dst, d + 3 * VECTOR_BYTES, ORDER);
+        }
+        for (; c + LANES <= channels; c += LANES) {
+            long base = firstTap + (long) c * Float.BYTES;
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int r = 0; r < rows; r++) {
+                long tap = base + r * rowStep;
+                for (int q = 0; q < cols; q++, tap += colStep) {
+                    m = m.max(FloatVector.fromMemorySegment(S, src, tap, ORDER));
+                }
+            }
+            m.intoMemorySegment(dst, to + (long) c * Float.BYTES, ORDER);
+        }
+        for (; c < channels; c++) {
+            long base = firstTap + (long) c * Float.BYTES;
+            dst.set(F, to + (long) c * Float.BYTES, windowMax(src, base, rows, cols, rowStep, colStep));
+        }
+    }
+
+    private static void fillChannels(MemorySegment dst, long to, int channels, float value) {
+        for (int c = 0; c < channels; c++) {
+            dst.set(F, to + (long) c * Float.BYTES, value);
+        }
+    }
+
+    private static float windowMax(MemorySegment src, long firstTap, int rows, int cols, long rowStep, long colStep) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int r = 0; r < rows; r++) {
+            long tap = firstTap + r * rowStep;
+            for (int q = 0; q < cols; q++, tap += colStep) {
+                max = Math.max(max, src.get(F, tap));
+            }
+        }
+        return max;
+    }
+
+    private static void maxPoolRows(Tensor in, int k, int stride, int padding, Tensor out) {
+        MemorySegment src = in.segment(), dst = out.segment();
+        int h = in.height(), w = in.width(), outW = out.width();
+        long rowStep = in.strideH() * Float.BYTES;
+        // Output columns whose window starts inside the row; vector blocks must also end inside it.
+        int firstInside = Math.min(outW, (padding + stride - 1) / stride);
+        boolean vectorStride = stride <= MAX_VECTOR_STRIDE;
+        for (int n = 0; n < out.batch(); n++) {
+            for (int c = 0; c < out.channels(); c++) {
+                for (int oy = 0; oy < out.height(); oy++) {
+                    int top = oy * stride - padding;
+                    int firstRow = Math.max(0, top), rows = Math.min(h, top + k) - firstRow;
+                    long to = out.index(n, c, oy, 0) * Float.BYTES;
+                    if (rows <= 0) {
+                        fillRow(dst, to, outW, Float.NEGATIVE_INFINITY);
+                        continue;
+                    }
+                    long rowStart = in.index(n, c, firstRow, 0) * Float.BYTES;
+                    int ox = 0;
+                    for (; ox < firstInside; ox++) {
+                        maxColumn(src, rowStart, rows, rowStep, w, k, stride, padding, dst, to, ox);
+                    }
+                    if (vectorStride) {
+                        // The block's last load ends at input column (ox+LANES)*stride - padding + k - 2.
+                        for (; ox + LANES <= outW && (ox + LANES) * stride - padding + k - 2 < w; ox += LANES) {
+                            long firstTap = rowStart + (long) (ox * stride - padding) * Float.BYTES;
+                            long block = to + (long) ox * Float.BYTES;
+                            switch (stride) {
+                                case 1 -> maxBlock1(src, firstTap, rows, rowStep, k, dst, block);
+                                case 2 -> maxBlock2(src, firstTap, rows, rowStep, k, dst, block);
+                                default -> maxBlock3(src, firstTap, rows, rowStep, k, dst, block);
+                            }
+                        }
+                    }
+                    for (; ox < outW; ox++) {
+                        maxColumn(src, rowStart, rows, rowStep, w, k, stride, padding, dst, to, ox);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One output column, scalar, with its window clipped to the row. */
+    private static void maxColumn(MemorySegment src, long rowStart, int rows, long rowStep, int w, int k, int stride,
+                                  int padding, MemorySegment dst, long to, int ox) {
+        int left = ox * stride - padding;
+        int firstCol = Math.max(0, left), cols = Math.min(w, left + k) - firstCol;
+        float value = cols > 0
+                ? windowMax(src, rowStart + (long) firstCol * Float.BYTES, rows, cols, rowStep, Float.BYTES)
+                : Float.NEGATIVE_INFINITY;
+        dst.set(F, to + (long) ox * Float.BYTES, value);
+    }
+
+    private static void fillRow(MemorySegment dst, long to, int width, float value) {
+        for (int x = 0; x < width; x++) {
+            dst.set(F, to + (long) x * Float.BYTES, value);
+        }
+    }
+
+    /** LANES consecutive outputs at stride 1. */
+    private static void maxBlock1(MemorySegment src, long firstTap, int rows, long rowStep, int k, MemorySegment dst,
+                                  long to) {
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int r = 0; r < rows; r++) {
+            long tap = firstTap + r * rowStep;
+            for (int kx = 0; kx < k; kx++, tap += Float.BYTES) {
+                max = max.max(FloatVector.fromMemorySegment(S, src, tap, ORDER));
+            }
+        }
+        max.intoMemorySegment(dst, to, ORDER);
+    }
+
+    /** Stride 2: window maxima at 2·LANES consecutive starts, then the even ones. */
+    private static void maxBlock2(MemorySegment src, long firstTap, int rows, long rowStep, int k, MemorySegment dst,
+                                  long to) {
+        FloatVector low = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), high = low;
+        for (int r = 0; r < rows; r++) {
+            long tap = firstTap + r * rowStep;
+            for (int kx = 0; kx < k; kx++, tap += Float.BYTES) {
+                low = low.max(FloatVector.fromMemorySegment(S, src, tap, ORDER));
+                high = high.max(FloatVector.fromMemorySegment(S, src, tap + VECTOR_BYTES, ORDER));
+            }
+        }
+        VectorShuffle<Float> everySecond = VectorShuffle.iota(S, 0, 2, true);
+        FloatVector lane = FloatVector.zero(S).addIndex(1);
+        low.rearrange(everySecond)
+                .blend(high.rearrange(everySecond), lane.compare(VectorOperators.GE, LANES / 2))
+                .intoMemorySegment(dst, to, ORDER);
+    }
+
+    /** Stride 3: window maxima at 3·LANES consecutive starts, then every third. */
+    private static void maxBlock3(MemorySegment src, long firstTap, int rows, long rowStep, int k, MemorySegment dst,
+                                  long to) {
+        FloatVector first = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), second = first, third = first;
+        for (int r = 0; r < rows; r++) {
+            long tap = firstTap + r * rowStep;
+            for (int kx = 0; kx < k; kx++, tap += Float.BYTES) {
+                first = first.max(FloatVector.fromMemorySegment(S, src, tap, ORDER));
+                second = second.max(FloatVector.fromMemorySegment(S, src, tap + VECTOR_BYTES, ORDER));
+                third = third.max(FloatVector.fromMemorySegment(S, src, tap + 2 * VECTOR_BYTES, ORDER));
+            }
+        }
+        VectorShuffle<Float> everyThird = VectorShuffle.iota(S, 0, 3, true);
+        FloatVector lane = FloatVector.zero(S).addIndex(1);
+        first.rearrange(everyThird)
+                .blend(second.rearrange(everyThird), lane.compare(VectorOperators.GE, (LANES + 2) / 3))
+                .blend(third.rearrange(everyThird), lane.compare(VectorOperators.GE, (2 * LANES + 2) / 3))
+                .intoMemorySegment(dst, to, ORDER);
     }
 
     // ---- globalAvgPool ---------------------------------------------------------------------------------------
