@@ -18,16 +18,25 @@ final class NetworkRuns {
 
     /** {@code batch} images in NCHW order, uniform in ±1 with some exact zeros, from the seed. */
     static float[] images(Network network, int batch, long seed) {
+        return images(network.inputSize(), batch, seed);
+    }
+
+    /** {@code batch} images of {@code imageSize} values each, as {@link #images(Network, int, long)}. */
+    static float[] images(int imageSize, int batch, long seed) {
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        float[] x = new float[batch * network.inputSize()];
+        float[] x = new float[batch * imageSize];
         for (int i = 0; i < x.length; i++) x[i] = random.nextDouble() < 0.05 ? 0f : (float) random.nextDouble(-1, 1);
         return x;
     }
 
     /** The same images with each image's values in {@code order}. */
     static float[] inOrder(float[] nchw, Network network, int batch, Layout order) {
+        return inOrder(nchw, network.inChannels(), network.imageSize() * network.imageSize(), batch, order);
+    }
+
+    /** The same images of {@code c} channels × {@code hw} pixels with each image's values in {@code order}. */
+    static float[] inOrder(float[] nchw, int c, int hw, int batch, Layout order) {
         if (order == Layout.NCHW) return nchw.clone();
-        int c = network.inChannels(), hw = network.imageSize() * network.imageSize();
         float[] out = new float[nchw.length];
         for (int n = 0; n < batch; n++) {
             int base = n * c * hw;

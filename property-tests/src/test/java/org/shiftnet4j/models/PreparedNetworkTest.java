@@ -1,7 +1,9 @@
 package org.shiftnet4j.models;
 
 import java.util.Arrays;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -23,6 +25,8 @@ import org.shiftnet4j.tensor.Layout;
  *       output element is summed by one kernel call in one order whatever the split;</li>
  *   <li>batch composition changes no bit: image i of a batch of 4 gives the logits it gives alone.</li>
  * </ol>
+ * Laws 1 and 2 also hold for small PyTorch-style CNNs built from the nodes an ONNX import brings (clip, max
+ * pooling, flatten, softmax; see {@link ImportedCnn}).
  *
  * <p>Tries: a try prepares a model and runs it, and one with a ShiftNet (one try in five) costs some 10–50 ms on the
  * scalar family; 1,000 tries per property would take minutes per surefire pass. Each property therefore runs the
@@ -38,6 +42,8 @@ class PreparedNetworkTest {
     private static final int THREAD_TRIES = 250;
     /** Runs one model on a batch of 4 and four times on a batch of 1. */
     private static final int BATCH_TRIES = 250;
+    /** Runs a small imported-style CNN in two layouts and the reference: some milliseconds a try. */
+    private static final int CNN_TRIES = 300;
 
     @Provide
     Arbitrary<NetworkCase> networkCases() {
@@ -78,6 +84,49 @@ class PreparedNetworkTest {
         }
         NetworkRuns.closeToEachOther(c + " (prepared in NCHW and in NHWC; the case's internal layout is unused)",
                 "NHWC model vs NCHW model", logits[0], logits[1], c.network().classes());
+    }
+
+    @Provide
+    Arbitrary<CnnCase> importedCnnCases() {
+        return Combinators.combine(ImportedCnn.networks(), Arbitraries.of(Family.class), Arbitraries.of(Layout.class),
+                Arbitraries.integers().between(1, 3), Arbitraries.integers().between(1, 3), NetworkCases.seeds())
+                .as(CnnCase::new);
+    }
+
+    /** One run of an {@link ImportedCnn}: kernel family, order of the caller's input, threads, batch, seed. */
+    record CnnCase(ImportedCnn network, Family family, Layout inputLayout, int threads, int batch, long seed) {
+        @Override
+        public String toString() {
+            return "CnnCase{" + network + "; " + family.kernels().name() + " kernels, input given in " + inputLayout
+                    + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", batch " + batch + ", seed=" + seed
+                    + "}";
+        }
+    }
+
+    /**
+     * Law 1 and 2 for the nodes an imported PyTorch CNN brings (clip, max pooling, flatten, softmax, BatchNorm with
+     * its own ε): in NCHW and in NHWC the prepared model's outputs equal the double-precision reference's within
+     * 1e-4 of the batch's largest |output|. A flatten head of H·W > 1 features is where an NHWC model would feed the
+     * linear layer its features in the wrong order.
+     */
+    @Property(tries = CNN_TRIES)
+    void importedCnnMatchesTheReferenceInBothLayouts(@ForAll("importedCnnCases") CnnCase c) {
+        ImportedCnn cnn = c.network();
+        Graph graph = cnn.build();
+        Weights weights = Weights.randomized(graph, c.seed());
+        float[] images = NetworkRuns.images(cnn.inputSize(), c.batch(), c.seed());
+        double[] reference = NetworkRuns.reference(graph, weights, images, c.batch());
+        float[] given = NetworkRuns.inOrder(images, cnn.inChannels(), cnn.height() * cnn.width(), c.batch(),
+                c.inputLayout());
+        for (Layout layout : Layout.values()) {
+            Model model = Model.prepare(graph, weights, new Model.Options(layout, c.family().kernels()));
+            float[] outputs;
+            try (Session session = model.newSession(c.batch(), c.threads())) {
+                outputs = session.run(given, c.inputLayout(), c.batch());
+            }
+            NetworkRuns.closeToReference(c + " (prepared in " + layout + ")", "prepared model vs unfused reference",
+                    reference, outputs, cnn.classes());
+        }
     }
 
     @Property(tries = THREAD_TRIES)

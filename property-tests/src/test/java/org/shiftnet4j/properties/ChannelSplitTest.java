@@ -23,7 +23,7 @@ import org.shiftnet4j.tensor.Tensor;
  *
  * <p>The ranges are computed last to first, so a kernel that writes past the end of its channel slice (a vector
  * tail in NHWC) overwrites a range already finished and the comparison catches it. Both families, both layouts,
- * the ops a prepared model splits: pointwise convolution, depthwise convolution, average and global
+ * the ops a prepared model splits: pointwise convolution, depthwise convolution, average, max and global
  * average pooling (general convolution splits by images instead; see below). The elementwise ops have no reduction and are covered by {@link ElementwiseFamiliesTest}.
  */
 class ChannelSplitTest {
@@ -58,6 +58,11 @@ class ChannelSplitTest {
     @Provide
     Arbitrary<OpCases.AvgPool> avgPoolCases() {
         return OpCases.avgPoolCases();
+    }
+
+    @Provide
+    Arbitrary<OpCases.MaxPool> maxPoolCases() {
+        return OpCases.maxPoolCases();
     }
 
     @Provide
@@ -142,6 +147,16 @@ class ChannelSplitTest {
         check(c, cuts, c.input(), c.output(), c.placement(), w.padding(), x,
                 (kernels, in, out, from, to) -> kernels.avgPool(in.channelSlice(from, to - from), w.kernelSize(),
                         w.stride(), w.padding(), c.countIncludePad(), out.channelSlice(from, to - from)));
+    }
+
+    @Property
+    void maxPoolChannelsDoNotDependOnTheirNeighbours(@ForAll("maxPoolCases") OpCases.MaxPool c,
+                                                     @ForAll("cuts") Cuts cuts) {
+        OpCases.Window w = c.window();
+        float[] x = Values.activations(c.seed(), Values.Stream.INPUT, c.input().count());
+        check(c, cuts, c.input(), c.output(), c.placement(), w.padding(), x,
+                (kernels, in, out, from, to) -> kernels.maxPool(in.channelSlice(from, to - from), w.kernelSize(),
+                        w.stride(), w.padding(), out.channelSlice(from, to - from)));
     }
 
     @Property

@@ -10,9 +10,10 @@ import net.jqwik.api.Provide;
 
 /**
  * The elementwise kernels of a prepared network in both kernel families and both layouts, including the in-place
- * calls the {@code Kernels} javadoc allows (scaleShift, add with out = a or b, relu and softmax with out = in):
+ * calls the {@code Kernels} javadoc allows (scaleShift, add with out = a or b, relu, clamp and softmax with
+ * out = in):
  * <ul>
- *   <li>add, relu and copy are exact: one IEEE operation or none per element, so every family and layout gives
+ *   <li>add, relu, clamp and copy are exact: one IEEE operation or none per element, so every family and layout gives
  *       the definition's bits;</li>
  *   <li>scaleShift is one fused multiply-add per element by the reference's definition, so the Vector API family
  *       must give the reference's bits, and both are held to the double-precision value within two terms'
@@ -37,6 +38,11 @@ class ElementwiseFamiliesTest {
     @Provide
     Arbitrary<OpCases.Unary> reluCases() {
         return OpCases.unaryCases("Relu", true);
+    }
+
+    @Provide
+    Arbitrary<OpCases.Clamp> clampCases() {
+        return OpCases.clampCases();
     }
 
     @Provide
@@ -72,6 +78,13 @@ class ElementwiseFamiliesTest {
         float[] x = Values.activations(c.seed(), Values.Stream.INPUT, c.shape().count());
         FamilyGrid.check(c, "relu", OpOracle.relu(c.shape(), x), IDENTICAL, IDENTICAL,
                 (arena, kernels, layout) -> OpRuns.relu(arena, kernels, layout, c, x));
+    }
+
+    @Property
+    void clampIsExact(@ForAll("clampCases") OpCases.Clamp c) {
+        float[] x = Values.activations(c.seed(), Values.Stream.INPUT, c.shape().count());
+        FamilyGrid.check(c, "clamp", OpOracle.clamp(c.shape(), x, c.min(), c.max()), IDENTICAL, IDENTICAL,
+                (arena, kernels, layout) -> OpRuns.clamp(arena, kernels, layout, c, x));
     }
 
     @Property

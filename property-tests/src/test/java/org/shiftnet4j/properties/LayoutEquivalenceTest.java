@@ -19,6 +19,10 @@ import org.shiftnet4j.tensor.Layout;
  * copy) in both families, and every op of the scalar reference (it sums in ascending tap or channel order in
  * either layout). The Vector API kernels vectorise over pixels in NCHW and over channels in NHWC and may block or
  * reorder their sums differently per layout; their two layouts must then agree within twice the oracle's tolerance.
+ *
+ * <p>The other ops of a prepared network (pooling including max pooling, the elementwise ops including clamp,
+ * softmax, general convolution) are held to this law by {@link FamilyGrid}, which runs each of their cases in both
+ * layouts.
  */
 class LayoutEquivalenceTest {
     /** These properties run each case in both layouts, so the layout printed in the case is not the one used. */

@@ -8,7 +8,8 @@ import org.shiftnet4j.kernel.Conv2dWeights;
 
 /**
  * Cases and generators for the ops a prepared network runs besides shift, depthwise and 1×1 convolution: general
- * convolution, BatchNorm's scale-shift, residual add, ReLU, pooling, softmax and the concat copy. Each case is a
+ * convolution, BatchNorm's scale-shift, residual add, ReLU, clamp (ReLU6), average and max pooling, softmax and
+ * the concat copy. Each case is a
  * record whose {@code toString} is the counterexample; data comes from its seed (see {@link Values}). Ranges start
  * at 1 so failures shrink towards 1×1×1×1, and lean small so 1,000 tries fit the time budget.
  */
@@ -227,6 +228,47 @@ final class OpCases {
                 Cases.seeds()).as(Softmax::new);
     }
 
+    /**
+     * Clamp to [min, max]: ReLU6, a band inside the activations' range, one-sided (an infinite bound), a single
+     * point, or a random interval in ±2 from the seed.
+     */
+    record Clamp(Shape shape, Bounds bounds, boolean inPlace, OpPlacement placement, long seed) {
+        enum Bounds { RELU6, BAND, BELOW_ONLY, ABOVE_ONLY, POINT, RANDOM }
+
+        float min() {
+            return interval()[0];
+        }
+
+        float max() {
+            return interval()[1];
+        }
+
+        private float[] interval() {
+            return switch (bounds) {
+                case RELU6 -> new float[] {0f, 6f};
+                case BAND -> new float[] {-0.5f, 0.75f};
+                case BELOW_ONLY -> new float[] {Float.NEGATIVE_INFINITY, 0.25f};
+                case ABOVE_ONLY -> new float[] {-0.25f, Float.POSITIVE_INFINITY};
+                case POINT -> new float[] {1f, 1f};
+                case RANDOM -> {
+                    float[] ab = Values.weights(seed, Values.Stream.BIAS, 2);
+                    yield new float[] {2 * Math.min(ab[0], ab[1]), 2 * Math.max(ab[0], ab[1])};
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return "ClampCase{" + shape + ", [" + min() + ", " + max() + "]" + (inPlace ? ", in place" : "") + ", "
+                    + placement + ", seed=" + seed + "}";
+        }
+    }
+
+    static Arbitrary<Clamp> clampCases() {
+        return Combinators.combine(Cases.shapes(), Arbitraries.of(Clamp.Bounds.class), Arbitraries.of(false, true),
+                placements(), Cases.seeds()).as(Clamp::new);
+    }
+
     // ---------------------------------------------------------------- pooling
 
     /** Average pooling; padding is at most half the window (PyTorch's rule), so every window meets the image. */
@@ -253,5 +295,29 @@ final class OpCases {
                 .as((k, s, p) -> new Window(k, s, Math.min(p, k / 2), 1));
         return Combinators.combine(Cases.shapes(), windows, Arbitraries.of(false, true), placements(), Cases.seeds())
                 .as(AvgPool::new);
+    }
+
+    /** Max pooling; padding at most half the window (PyTorch's rule), so every window meets the image. */
+    record MaxPool(Shape input, Window window, OpPlacement placement, long seed) {
+        MaxPool {
+            int smallest = window.smallestInput();
+            input = input.withSpatial(Math.max(input.h(), smallest), Math.max(input.w(), smallest));
+        }
+
+        Shape output() {
+            return input.withSpatial(window.outputSize(input.h()), window.outputSize(input.w()));
+        }
+
+        @Override
+        public String toString() {
+            return "MaxPoolCase{" + input + ", " + window + ", " + placement + ", seed=" + seed + "}";
+        }
+    }
+
+    static Arbitrary<MaxPool> maxPoolCases() {
+        Arbitrary<Window> windows = Combinators.combine(Arbitraries.of(1, 2, 2, 3, 3, 5), Arbitraries.of(1, 2, 2, 3),
+                        Arbitraries.integers().between(0, 2))
+                .as((k, s, p) -> new Window(k, s, Math.min(p, k / 2), 1));
+        return Combinators.combine(Cases.shapes(), windows, placements(), Cases.seeds()).as(MaxPool::new);
     }
 }

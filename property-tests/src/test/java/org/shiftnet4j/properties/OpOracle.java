@@ -65,6 +65,13 @@ final class OpOracle {
         return Expected.exactly(shape, value);
     }
 
+    /** {@code min(max(x, min), max)}: the result is one of the operands, so exact. */
+    static Expected clamp(Shape shape, float[] x, float min, float max) {
+        double[] value = new double[shape.count()];
+        for (int i = 0; i < value.length; i++) value[i] = Math.min(Math.max((double) x[i], min), max);
+        return Expected.exactly(shape, value);
+    }
+
     static Expected copy(Shape shape, float[] x) {
         double[] value = new double[shape.count()];
         for (int i = 0; i < value.length; i++) value[i] = x[i];
@@ -124,6 +131,24 @@ final class OpOracle {
         }
         // One more term than the taps: the division (or a multiplication by a rounded reciprocal).
         return Expected.sums(out, value, magnitude, k * k + 1);
+    }
+
+    /** Largest in-image tap of each window (padding never wins): one of the inputs, so exact. */
+    static Expected maxPool(Shape in, float[] x, OpCases.Window window, Shape out) {
+        int k = window.kernelSize(), s = window.stride(), p = window.padding();
+        double[] value = new double[out.count()];
+        for (int n = 0; n < out.n(); n++) for (int c = 0; c < out.c(); c++) {
+            for (int oy = 0; oy < out.h(); oy++) for (int ox = 0; ox < out.w(); ox++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int ky = 0; ky < k; ky++) for (int kx = 0; kx < k; kx++) {
+                    int iy = oy * s - p + ky, ix = ox * s - p + kx;
+                    if (iy < 0 || iy >= in.h() || ix < 0 || ix >= in.w()) continue;
+                    max = Math.max(max, x[in.flat(n, c, iy, ix)]);
+                }
+                value[out.flat(n, c, oy, ox)] = max;
+            }
+        }
+        return Expected.exactly(out, value);
     }
 
     /** Mean over H×W of every channel; the output is N×C×1×1. */

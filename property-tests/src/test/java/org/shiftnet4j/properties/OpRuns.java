@@ -62,6 +62,13 @@ final class OpRuns {
         return new Call(List.of(in), out);
     }
 
+    static Call clamp(Arena arena, Kernels kernels, Layout layout, OpCases.Clamp c, float[] x) {
+        Placed in = input(arena, layout, c.shape(), c.placement(), 0, x);
+        Placed out = c.inPlace() ? in : output(arena, layout, c.shape(), c.placement());
+        kernels.clamp(in.view(), c.min(), c.max(), out.view());
+        return new Call(List.of(in), out);
+    }
+
     static Call copy(Arena arena, Kernels kernels, Layout layout, OpCases.Unary c, float[] x) {
         Placed in = input(arena, layout, c.shape(), c.placement(), 0, x);
         Placed out = output(arena, layout, c.shape(), c.placement());
@@ -81,6 +88,14 @@ final class OpRuns {
         Placed out = output(arena, layout, c.output(), c.placement());
         OpCases.Window w = c.window();
         kernels.avgPool(in.view(), w.kernelSize(), w.stride(), w.padding(), c.countIncludePad(), out.view());
+        return new Call(List.of(in), out);
+    }
+
+    static Call maxPool(Arena arena, Kernels kernels, Layout layout, OpCases.MaxPool c, float[] x) {
+        Placed in = input(arena, layout, c.input(), c.placement(), c.window().padding(), x);
+        Placed out = output(arena, layout, c.output(), c.placement());
+        OpCases.Window w = c.window();
+        kernels.maxPool(in.view(), w.kernelSize(), w.stride(), w.padding(), out.view());
         return new Call(List.of(in), out);
     }
 
