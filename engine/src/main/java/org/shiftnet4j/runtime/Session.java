@@ -76,7 +76,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * Runs {@code batch} images. {@code input} holds batch·C·H·W floats in {@code inputLayout} order;
-     * {@code output} receives batch·outputSize() floats (logits), image after image.
+     * {@code output} receives batch·outputSize() floats (logits), image after image (NCHW order when the
+     * output has H×W > 1).
      */
     public void run(float[] input, Layout inputLayout, int batch, float[] output) {
         Objects.requireNonNull(input, "input");
@@ -93,7 +94,7 @@ public final class Session implements AutoCloseable {
 
     /**
      * Runs {@code batch} images read from native or heap memory: {@code input} holds at least batch·C·H·W floats in
-     * {@code inputLayout} order (native byte order); {@code output} receives batch·outputSize() floats.
+     * {@code inputLayout} order (native byte order); {@code output} receives batch·outputSize() floats, in NCHW order when the output has H×W > 1.
      */
     public void run(MemorySegment input, Layout inputLayout, int batch, MemorySegment output) {
         Objects.requireNonNull(input, "input");
@@ -106,11 +107,16 @@ public final class Session implements AutoCloseable {
         copyIn(input, inputLayout, in);
         execute(batch);
         Tensor out = outputs[batch - 1];
-        int k = outputSize();
+        int channels = outputValue.channels(), h = outputValue.height(), w = outputValue.width();
+        long i = 0;
+        // Image by image in NCHW order, whatever the internal layout (a classifier's C×1×1 is the same either way).
         for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < k; c++) {
-                // The output value is C×1×1 per image, so both layouts store it image by image, channel by channel.
-                output.setAtIndex(F, (long) n * k + c, out.segment().getAtIndex(F, out.index(n, c, 0, 0)));
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        output.setAtIndex(F, i++, out.segment().getAtIndex(F, out.index(n, c, y, x)));
+                    }
+                }
             }
         }
     }
