@@ -98,6 +98,14 @@ public final class ShiftTable {
     public int kernelSize() { return kernelSize; }
     public int dilation() { return dilation; }
 
+    /** How the table was made: "MODULO K=5 d=1 C=64", "EXPLICIT C=64". */
+    public String description() { return description; }
+
+    /** True when both tables move every channel by the same offsets (however they were made). */
+    public boolean sameOffsets(ShiftTable other) {
+        return Arrays.equals(dy, other.dy) && Arrays.equals(dx, other.dx);
+    }
+
     /** Largest |dy| or |dx|: the zero border a reader needs to skip bounds tests. */
     public int maxAbsOffset() {
         int max = 0;

@@ -7,7 +7,10 @@
  *
  * <p>The reader is a security boundary: any byte sequence either parses or raises an
  * {@link org.shiftnet4j.io.onnx.OnnxFormatException} naming the problem and where it is; it never allocates
- * from a size the input cannot back, and bounds nesting. Converting these records to a shiftnet4j graph (and back)
- * is the importer's and exporter's job, not this package's.
+ * from a size the input cannot back, and bounds nesting.
+ *
+ * <p>On top of the records, {@link org.shiftnet4j.io.onnx.OnnxImporter} turns a model into an engine graph and
+ * weights (recognising shifts written as one-hot depthwise Convs or as Pad + Slice + Concat), and
+ * {@link org.shiftnet4j.io.onnx.OnnxExporter} writes an engine graph back as opset 17.
  */
 package org.shiftnet4j.io.onnx;
