@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures a network's latency (p50/p90/p99) and throughput on seeded random weights.")
+        description = "Measures a network's latency (p50/p90/p99) and throughput: a zoo network on seeded random "
+                + "weights, or an .onnx file on its own weights.")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -43,13 +44,22 @@ final class BenchCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         if (!(seconds > 0) || !(warmup >= 0)) throw new IllegalArgumentException("--seconds must be > 0 and --warmup >= 0");
-        Graph graph = modelOptions.build();
+        Graph graph;
+        Weights weights;
+        if (modelOptions.isOnnx()) {
+            org.shiftnet4j.io.onnx.ImportedNetwork imported = modelOptions.importOnnx();
+            graph = imported.graph();
+            weights = imported.weights();
+        } else {
+            graph = modelOptions.build();
+            weights = Weights.randomized(graph, seed);
+        }
         PrintWriter out = spec.commandLine().getOut();
-        Model model = Model.prepare(graph, Weights.randomized(graph, seed), Model.Options.defaults().withLayout(layout));
+        Model model = Model.prepare(graph, weights, Model.Options.defaults().withLayout(layout));
         float[] input = new float[batch * graph.input().channels() * graph.input().height() * graph.input().width()];
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < input.length; i++) input[i] = (float) (random.nextDouble() * 2 - 1);
@@ -81,7 +91,10 @@ final class BenchCommand implements Callable<Integer> {
         for (long s : sorted) total += s;
         out.printf("%s  batch %d  threads %d  layout %s  kernels %s  Java %s%n", graph.name(), batch, threads, layout,
                 KernelProvider.get().name(), Runtime.version());
-        out.printf("%,d parameters, %,d multiply-adds per image%n", graph.parameterCount(true), graph.multiplyAdds());
+        out.printf("%,d parameters, %,d multiply-adds per image; runs %d shifts and %d convolutions%n",
+                graph.parameterCount(true), graph.multiplyAdds(),
+                graph.nodes().stream().filter(n -> n instanceof org.shiftnet4j.graph.Node.Shift).count(),
+                graph.nodes().stream().filter(n -> n instanceof org.shiftnet4j.graph.Node.Conv).count());
         out.printf("runs %d   p50 %.3f ms   p90 %.3f ms   p99 %.3f ms   %.1f images/s   %.1f GMAC/s%n", count,
                 percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99),
                 batch * count / (total / 1e9), graph.multiplyAdds() * (double) batch * count / total);

@@ -5,16 +5,19 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.shiftnet4j.graph.Graph;
 import org.shiftnet4j.graph.Node;
+import org.shiftnet4j.io.onnx.ImportedNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Prints a network's layers (op, output shape, parameters, multiply-adds) and totals.")
+        description = "Prints a network's layers (op, output shape, parameters, multiply-adds) and totals; for an "
+                + ".onnx file also which of its convolutions (or Pad/Slice/Concat groups) run as shifts.")
 final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
@@ -27,12 +30,15 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Graph g = modelOptions.build();
+        ImportedNetwork imported = modelOptions.isOnnx() ? modelOptions.importOnnx() : null;
+        Graph g = imported != null ? imported.graph() : modelOptions.build();
+        List<ImportedNetwork.RecognizedShift> shifts = imported != null ? imported.shifts() : null;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(g));
+            out.println(json(g, shifts));
         } else {
             table(g, out);
+            if (shifts != null) shifts(shifts, g, out);
         }
         out.flush();
         return 0;
@@ -51,7 +57,15 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("multiply-adds per image: %,d%n", g.multiplyAdds());
     }
 
-    private static String json(Graph g) throws IOException {
+    private static void shifts(List<ImportedNetwork.RecognizedShift> shifts, Graph g, PrintWriter out) {
+        long convs = g.nodes().stream().filter(n -> n instanceof Node.Conv).count();
+        out.printf("%nshifts recognised: %d (run as zero-FLOP shifts; %d convolutions remain)%n", shifts.size(), convs);
+        for (ImportedNetwork.RecognizedShift s : shifts) {
+            out.printf("  %-40s %-22s %s%n", String.join(" + ", s.nodes()), s.pattern(), s.table().description());
+        }
+    }
+
+    private static String json(Graph g, List<ImportedNetwork.RecognizedShift> shifts) throws IOException {
         StringWriter w = new StringWriter();
         try (JsonGenerator j = new JsonFactory().createGenerator(w).useDefaultPrettyPrinter()) {
             j.writeStartObject();
@@ -76,6 +90,20 @@ final class InfoCommand implements Callable<Integer> {
                 j.writeEndObject();
             }
             j.writeEndArray();
+            if (shifts != null) {
+                j.writeArrayFieldStart("recognisedShifts");
+                for (ImportedNetwork.RecognizedShift s : shifts) {
+                    j.writeStartObject();
+                    j.writeArrayFieldStart("onnxNodes");
+                    for (String n : s.nodes()) j.writeString(n);
+                    j.writeEndArray();
+                    j.writeStringField("pattern", s.pattern());
+                    j.writeStringField("table", s.table().description());
+                    j.writeNumberField("channels", s.table().channels());
+                    j.writeEndObject();
+                }
+                j.writeEndArray();
+            }
             j.writeEndObject();
         }
         return w.toString();

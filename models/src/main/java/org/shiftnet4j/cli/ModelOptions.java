@@ -1,6 +1,12 @@
 package org.shiftnet4j.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
 import org.shiftnet4j.graph.Graph;
+import org.shiftnet4j.graph.Weights;
+import org.shiftnet4j.io.onnx.ImportedNetwork;
+import org.shiftnet4j.io.onnx.OnnxImporter;
 import org.shiftnet4j.models.ModelZoo;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -9,7 +15,7 @@ import picocli.CommandLine.Parameters;
 final class ModelOptions {
     @Parameters(index = "0", paramLabel = "MODEL",
             description = "One of: shiftresnet20, shiftresnet56, shiftresnet110, resnet20, resnet56, resnet110, "
-                    + "shiftnet-a, shiftnet-b, shiftnet-c.")
+                    + "shiftnet-a, shiftnet-b, shiftnet-c; or an ONNX file (*.onnx) with its weights embedded.")
     String model;
 
     @Option(names = "--expansion", paramLabel = "E", description = "ShiftResNet expansion (default 6).")
@@ -30,7 +36,44 @@ final class ModelOptions {
     @Option(names = "--reduction-mode", paramLabel = "MODE", description = "block (middle channels, default) or net (all widths).")
     String reductionMode;
 
+    /** True when MODEL names an ONNX file rather than a zoo network. */
+    boolean isOnnx() {
+        return model.toLowerCase(Locale.ROOT).endsWith(".onnx");
+    }
+
+    /** Imports the ONNX file MODEL; the zoo options do not apply to it. */
+    ImportedNetwork importOnnx() throws IOException {
+        if (expansion != null || classes != null || inChannels != null || imageSize != null || reduction != null
+                || reductionMode != null) {
+            throw new IllegalArgumentException("--expansion, --classes, --in-channels, --image-size and --reduction "
+                    + "shape zoo networks; " + model + " is an ONNX file whose shape is fixed");
+        }
+        return OnnxImporter.read(Path.of(model));
+    }
+
+    /** The network and its weights: imported from MODEL.onnx, or a zoo network with weights from {@code weightsFile}. */
+    Loaded load(Path weightsFile) throws IOException {
+        if (isOnnx()) {
+            if (weightsFile != null) {
+                throw new IllegalArgumentException("--weights is for zoo networks; " + model + " carries its own weights");
+            }
+            ImportedNetwork imported = importOnnx();
+            return new Loaded(imported.graph(), imported.weights());
+        }
+        if (weightsFile == null) {
+            throw new IllegalArgumentException("--weights W.safetensors is required for zoo network " + model
+                    + " (write seeded ones with: shiftnet init " + model + " --seed 1 --out W.safetensors)");
+        }
+        Graph graph = build();
+        return new Loaded(graph, Weights.load(graph, weightsFile));
+    }
+
+    record Loaded(Graph graph, Weights weights) {}
+
     Graph build() {
+        if (isOnnx()) {
+            throw new IllegalArgumentException("this command takes a zoo network name, not an ONNX file (" + model + ")");
+        }
         Boolean blockwise = null;
         if (reductionMode != null) {
             blockwise = switch (reductionMode) {

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.shiftnet4j.graph.Graph;
 import org.shiftnet4j.graph.Value;
-import org.shiftnet4j.graph.Weights;
 import org.shiftnet4j.io.NpyArray;
 import org.shiftnet4j.io.NpyFile;
 import org.shiftnet4j.runtime.Model;
@@ -17,12 +16,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Runs a network on a NumPy .npy batch (float32, N×C×H×W) and writes the logits (N×classes) as .npy.")
+        description = "Runs a network (zoo name or .onnx file) on a NumPy .npy batch (float32, N×C×H×W) and writes "
+                + "the outputs (N×classes logits, or N×C×H×W) as .npy.")
 final class RunCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "Weights (PyTorch state_dict names).")
+    @Option(names = "--weights", paramLabel = "W.safetensors",
+            description = "Weights (PyTorch state_dict names); required for zoo networks, not for ONNX files.")
     Path weights;
 
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input batch, float32 N×C×H×W.")
@@ -46,8 +47,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        Graph graph = modelOptions.build();
-        Model model = Model.prepare(graph, Weights.load(graph, weights), Model.Options.defaults().withLayout(layout));
+        ModelOptions.Loaded loaded = modelOptions.load(weights);
+        Graph graph = loaded.graph();
+        Model model = Model.prepare(graph, loaded.weights(), Model.Options.defaults().withLayout(layout));
         NpyArray x = NpyFile.read(input);
         Value in = graph.input();
         int[] shape = x.shape();
@@ -55,17 +57,26 @@ final class RunCommand implements Callable<Integer> {
                 || shape[0] < 1) {
             throw new IllegalArgumentException(input + " has shape " + java.util.Arrays.toString(shape) + "; "
                     + graph.name() + " takes N×" + in.channels() + "×" + in.height() + "×" + in.width()
-                    + " (NCHW; see --in-channels and --image-size)");
+                    + " (NCHW" + (modelOptions.isOnnx() ? ")" : "; see --in-channels and --image-size)"));
         }
         int batch = shape[0];
-        int classes = (int) graph.output().elementsPerImage();
+        Value outValue = graph.output();
+        int classes = (int) outValue.elementsPerImage();
         float[] logits = new float[batch * classes];
         try (Session session = model.newSession(batch, threads)) {
             session.run(x.data(), Layout.NCHW, batch, logits);
         }
+        boolean spatial = outValue.height() > 1 || outValue.width() > 1;
+        if (softmax && spatial) {
+            throw new IllegalArgumentException("--softmax needs a classifier output, but " + graph.name() + " outputs N×"
+                    + outValue.shape());
+        }
         if (softmax) Session.softmax(logits, classes);
-        NpyFile.write(output, new NpyArray(new int[] {batch, classes}, logits));
-        spec.commandLine().getOut().printf("wrote %s: %d×%d %s%n", output, batch, classes, softmax ? "probabilities" : "logits");
+        int[] outShape = spatial ? new int[] {batch, outValue.channels(), outValue.height(), outValue.width()}
+                : new int[] {batch, classes};
+        NpyFile.write(output, new NpyArray(outShape, logits));
+        spec.commandLine().getOut().printf("wrote %s: %s %s%n", output, java.util.Arrays.toString(outShape),
+                softmax ? "probabilities" : spatial ? "outputs" : "logits");
         return 0;
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./shiftnet}. */
 @Command(name = "shiftnet", mixinStandardHelpOptions = true, versionProvider = ShiftnetCli.Version.class,
         description = "Runs shift-based CNNs (ShiftNet, ShiftResNet) on the Java Vector API.",
-        subcommands = {DemoCommand.class, InfoCommand.class, InitCommand.class, RunCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, InfoCommand.class, InitCommand.class, RunCommand.class, ExportCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class ShiftnetCli implements Runnable {
     @CommandLine.Spec

@@ -42,6 +42,50 @@ class CliTest {
     }
 
     @Test
+    void exportedOnnxIsReportedAsShiftsAndRunsLikeTheZooNetwork(@TempDir Path dir) throws Exception {
+        Path m = dir.resolve("net.onnx"), x = dir.resolve("x.npy"), y = dir.resolve("y.npy");
+        Result export = run("export", "shiftresnet20", "--expansion", "1", "--image-size", "16", "--seed", "3",
+                "--out", m.toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(export.out().contains("9 shifts as one-hot-depthwise"), export.out());
+
+        Result info = run("info", m.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("shifts recognised: 9"), info.out());
+        assertTrue(info.out().contains("one-hot depthwise Conv"), info.out());
+        Result json = run("info", m.toString(), "--json");
+        assertTrue(json.out().contains("\"recognisedShifts\""), json.out());
+
+        float[] data = new float[2 * 3 * 16 * 16];
+        for (int i = 0; i < data.length; i++) data[i] = (float) Math.cos(i);
+        NpyFile.write(x, new NpyArray(new int[] {2, 3, 16, 16}, data));
+        Result r = run("run", m.toString(), "--input", x.toString(), "--output", y.toString());
+        assertEquals(0, r.code(), r.err());
+        Graph g = ModelZoo.build("shiftresnet20", ModelZoo.Options.defaults().withExpansion(1).withImage(3, 16));
+        double[] expected = new ReferenceExecutor(g, Weights.heNormal(g, 3)).run(data, 2);
+        NpyArray logits = NpyFile.read(y);
+        double scale = 0;
+        for (double e : expected) scale = Math.max(scale, Math.abs(e));
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], logits.data()[i], 1e-4 * scale + 1e-6, "logit " + i);
+        }
+
+        Result bench = run("bench", m.toString(), "--seconds", "0.2", "--warmup", "0");
+        assertEquals(0, bench.code(), bench.err());
+        assertTrue(bench.out().contains("runs 9 shifts and"), bench.out());
+
+        Result withWeights = run("run", m.toString(), "--weights", "w.safetensors", "--input", x.toString(),
+                "--output", y.toString());
+        assertEquals(2, withWeights.code());
+        assertTrue(withWeights.err().contains("carries its own weights"), withWeights.err());
+
+        Files.write(dir.resolve("broken.onnx"), new byte[] {8, 7, 58, 3, 10});
+        Result broken = run("info", dir.resolve("broken.onnx").toString());
+        assertEquals(2, broken.code());
+        assertTrue(broken.err().startsWith("shiftnet: ") && broken.err().lines().count() == 1, broken.err());
+    }
+
+    @Test
     void badInputEndsWithOneReadableLine() {
         Result unknown = run("info", "mobilenet");
         assertEquals(2, unknown.code());
