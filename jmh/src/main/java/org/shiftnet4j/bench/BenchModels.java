@@ -4,6 +4,12 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.shiftnet4j.graph.Graph;
+import org.shiftnet4j.graph.Node;
+import org.shiftnet4j.graph.Weights;
+import org.shiftnet4j.io.onnx.ImportedNetwork;
+import org.shiftnet4j.io.onnx.OnnxExporter;
+import org.shiftnet4j.io.onnx.OnnxImporter;
+import org.shiftnet4j.io.onnx.OnnxModel;
 import org.shiftnet4j.models.ModelZoo;
 
 /**
@@ -58,6 +64,25 @@ public final class BenchModels {
         Graph timed = build(name);
         return ModelZoo.build(name, ModelZoo.Options.defaults()
                 .withImage(timed.input().channels(), SHIFTNET_CHECK_IMAGE_SIZE));
+    }
+
+    /**
+     * The network as a user who exported it from PyTorch would bring it: written to ONNX with every shift as a
+     * one-hot depthwise Conv, then imported. Fails unless every shift was recognised again.
+     */
+    public static ImportedNetwork throughOnnx(Graph graph, Weights weights) {
+        try {
+            byte[] bytes = OnnxExporter.export(graph, weights, OnnxExporter.ShiftForm.ONE_HOT_DEPTHWISE).toByteArray();
+            ImportedNetwork imported = OnnxImporter.importModel(OnnxModel.parse(bytes), graph.name());
+            long shifts = graph.nodes().stream().filter(n -> n instanceof Node.Shift).count();
+            if (imported.shifts().size() != shifts) {
+                throw new IllegalStateException(graph.name() + ": " + shifts + " shifts exported, "
+                        + imported.shifts().size() + " recognised on import");
+            }
+            return imported;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** E.g. "shiftresnet20-e6 @32×32". */

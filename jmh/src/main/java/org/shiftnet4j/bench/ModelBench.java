@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.shiftnet4j.bench.BenchModels.RunConfig;
 import org.shiftnet4j.graph.Graph;
 import org.shiftnet4j.graph.Weights;
+import org.shiftnet4j.io.onnx.ImportedNetwork;
 import org.shiftnet4j.kernel.KernelProvider;
 import org.shiftnet4j.kernel.Kernels;
 import org.shiftnet4j.runtime.Model;
@@ -61,6 +62,14 @@ public class ModelBench {
     @Param({"NHWC", "NCHW"})
     public Layout layout;
 
+    /**
+     * Where the timed network comes from: "native" (the model builder) or "onnx" (exported to ONNX with its shifts as
+     * one-hot depthwise Convs, as PyTorch writes them, and imported back: the shifts must come back as shifts). Only
+     * native runs by default; add {@code -p source=native,onnx} to time both.
+     */
+    @Param({"native"})
+    public String source;
+
     private Session session;
     private int batch;
     private float[] input;
@@ -74,8 +83,16 @@ public class ModelBench {
         Graph graph = BenchModels.build(model);
         Weights weights = Weights.randomized(graph, BenchSettings.SEED);
         Model.Options options = new Model.Options(layout, vectorKernels());
+        Model timed = switch (source) {
+            case "native" -> Model.prepare(graph, weights, options);
+            case "onnx" -> {
+                ImportedNetwork imported = BenchModels.throughOnnx(graph, weights);
+                yield Model.prepare(imported.graph(), imported.weights(), options);
+            }
+            default -> throw new IllegalArgumentException("source must be native or onnx, got " + source);
+        };
         Set<Long> threadsBefore = liveThreadIds();
-        session = Model.prepare(graph, weights, options).newSession(batch, run.threads());
+        session = timed.newSession(batch, run.threads());
         try {
             workerThreadIds = newWorkerThreadIds(threadsBefore, run.threads() - 1);
             input = BenchSettings.randomFloats(batch * session.inputSize(), 1f, BenchSettings.SEED + 1);

@@ -107,6 +107,10 @@ public final class ModelReport {
         if (!r.shortName().equals(MODEL_BENCH) || model == null || config == null || layout == null) {
             return Optional.empty();
         }
+        String source = r.param("source");
+        if (source != null && !source.equals("native")) {
+            layout = layout + " (" + source + " import)"; // the same network brought in through ONNX
+        }
         Optional<Timing> timing = FoundationReport.toMicros(r);
         if (timing.isEmpty()) {
             return Optional.empty();
