@@ -21,7 +21,8 @@ import org.shiftnet4j.kernel.ShiftTable;
  * {@link OnnxExporter} into an engine {@link Graph} with {@link Weights}, ready for {@code Model.prepare}.
  *
  * <p>Shifts are recognised wherever an exporter wrote them out as computation: a depthwise Conv whose every kernel
- * is one-hot becomes a {@code Shift} with the offsets read from the kernels, and a Pad followed by per-group Slices
+ * is one-hot becomes a {@code Shift} with the offsets read from the kernels (one non-zero tap that is not 1, or a bias,
+ * is a BatchNorm folded in by the exporter: it becomes a shift then a per-channel affine map), and a Pad followed by per-group Slices
  * and a channel Concat becomes one too. BatchNorm stays a node here; {@code Model.prepare} folds it.
  *
  * <p>Supported: Conv (any group), BatchNormalization, Relu, Clip, Add, Concat, AveragePool, MaxPool,
@@ -34,6 +35,11 @@ public final class OnnxImporter {
     public static final int MAX_OPSET = 21;
     /** {@link ImportedNetwork.RecognizedShift#pattern()} of a one-hot depthwise Conv. */
     public static final String ONE_HOT_DEPTHWISE = "one-hot depthwise Conv";
+    /**
+     * {@link ImportedNetwork.RecognizedShift#pattern()} of a depthwise Conv with one non-zero tap per kernel (and maybe
+     * a bias): a shift followed by a per-channel affine map, as PyTorch writes a shift with the next BatchNorm folded in.
+     */
+    public static final String SCALED_ONE_HOT_DEPTHWISE = "one-hot depthwise Conv with folded BatchNorm";
     /** {@link ImportedNetwork.RecognizedShift#pattern()} of Pad + Slice + Concat. */
     public static final String PAD_SLICE_CONCAT = "Pad + Slice + Concat";
 
@@ -232,12 +238,26 @@ public final class OnnxImporter {
                 throw unsupported(n, null, "bias has " + b.elementCount() + " values for " + cout + " output channels");
             }
             if (group == cin && cout == cin && strides[0] == 1 && strides[1] == 1
-                    && pads[0] + pads[2] == dilations[0] * (kh - 1) && pads[1] + pads[3] == dilations[1] * (kw - 1)
-                    && (b == null || allZero(b.floats()))) {
-                ShiftTable table = oneHotShift(w.floats(), cin, kh, kw, pads, dilations);
+                    && pads[0] + pads[2] == dilations[0] * (kh - 1) && pads[1] + pads[3] == dilations[1] * (kw - 1)) {
+                float[] taps = new float[cin];
+                ShiftTable table = singleTapShift(w.floats(), cin, kh, kw, pads, dilations, taps);
                 if (table != null) {
-                    define(n, graph.shift(x.value(), table), 4);
-                    shifts.add(new ImportedNetwork.RecognizedShift(List.of(label(n)), ONE_HOT_DEPTHWISE, table));
+                    Value shifted = graph.shift(x.value(), table);
+                    boolean scaled = !allEqual(taps, 1f) || (b != null && !allZero(b.floats()));
+                    if (scaled) {
+                        // PyTorch folds a BatchNorm after the shift into the kernels: keep it as a per-channel affine.
+                        String prefix = prefix(w.name(), ".weight", label(n));
+                        params.put(prefix + ".weight", taps);
+                        params.put(prefix + ".bias", b == null ? new float[cin] : b.floats());
+                        params.put(prefix + ".running_mean", new float[cin]);
+                        float[] ones = new float[cin];
+                        java.util.Arrays.fill(ones, 1f);
+                        params.put(prefix + ".running_var", ones);
+                        shifted = graph.batchNorm(shifted, prefix, 0f);
+                    }
+                    define(n, shifted, 4);
+                    shifts.add(new ImportedNetwork.RecognizedShift(List.of(label(n)),
+                            scaled ? SCALED_ONE_HOT_DEPTHWISE : ONE_HOT_DEPTHWISE, table));
                     return;
                 }
             }
@@ -255,16 +275,22 @@ public final class OnnxImporter {
             define(n, graph.conv(x.value(), prefix, cout, kh, (int) strides[0], (int) pads[0], (int) group, b != null), 4);
         }
 
-        /** The shift a one-hot depthwise kernel set computes, or null when some kernel is not one-hot. */
-        private static ShiftTable oneHotShift(float[] w, int channels, int kh, int kw, long[] pads, long[] dilations) {
+        /**
+         * The shift a depthwise kernel set computes when every kernel has exactly one non-zero tap (whose values go
+         * to {@code tapValues}), or null when some kernel has more or none.
+         */
+        private static ShiftTable singleTapShift(float[] w, int channels, int kh, int kw, long[] pads, long[] dilations,
+                                                 float[] tapValues) {
             int[] dy = new int[channels], dx = new int[channels];
             int taps = kh * kw;
             for (int c = 0; c < channels; c++) {
                 int hot = -1;
                 for (int t = 0; t < taps; t++) {
                     float v = w[c * taps + t];
-                    if (v == 1f && hot < 0) hot = t;
-                    else if (v != 0f) return null;
+                    if (v == 0f) continue;
+                    if (hot >= 0 || !Float.isFinite(v)) return null;
+                    hot = t;
+                    tapValues[c] = v;
                 }
                 if (hot < 0) return null;
                 long oy = (hot / kw) * dilations[0] - pads[0];
@@ -878,6 +904,11 @@ public final class OnnxImporter {
 
         private static String dims(OnnxTensor t) {
             return java.util.Arrays.toString(t.dims());
+        }
+
+        private static boolean allEqual(float[] v, float value) {
+            for (float f : v) if (f != value) return false;
+            return true;
         }
 
         private static boolean allZero(float[] v) {

@@ -39,9 +39,12 @@ class OnnxImporterTest {
     void shiftsWrittenAsOneHotConvsOrPadSliceConcatAreRecognisedAndAgree() throws Exception {
         OnnxTestModels.Built m = OnnxTestModels.pytorchStyleShifts();
         ImportedNetwork imported = OnnxImporter.importModel(m.model(), "shifts");
-        assertEquals(List.of(OnnxImporter.ONE_HOT_DEPTHWISE, OnnxImporter.ONE_HOT_DEPTHWISE, OnnxImporter.PAD_SLICE_CONCAT),
+        assertEquals(List.of(OnnxImporter.ONE_HOT_DEPTHWISE, OnnxImporter.ONE_HOT_DEPTHWISE, OnnxImporter.PAD_SLICE_CONCAT,
+                        OnnxImporter.SCALED_ONE_HOT_DEPTHWISE),
                 imported.shifts().stream().map(ImportedNetwork.RecognizedShift::pattern).toList());
-        assertEquals(3, imported.graph().nodes().stream().filter(n -> n instanceof Node.Shift).count());
+        assertEquals(4, imported.graph().nodes().stream().filter(n -> n instanceof Node.Shift).count());
+        assertEquals(0, imported.graph().nodes().stream().filter(n -> n instanceof Node.Conv c && c.groups() > 1).count(),
+                "no depthwise convolution is left");
         ShiftTable padded = imported.shifts().get(2).table();
         assertEquals(-1, padded.dy(0));
         assertEquals(0, padded.dx(0));

@@ -115,8 +115,9 @@ final class OnnxTestModels {
     }
 
     /**
-     * Shifts as exporters write them: one-hot depthwise Convs (K3, and K3 with dilation 2) and a Pad followed by
-     * chained per-axis Slices and a Concat; then GlobalAveragePool, Reshape to rows and Gemm (transB = 1).
+     * Shifts as exporters write them: one-hot depthwise Convs (K3, and K3 with dilation 2), a Pad followed by
+     * chained per-axis Slices and a Concat, and a K5 one-hot Conv with a BatchNorm folded into its taps and bias;
+     * then GlobalAveragePool, Reshape to rows and Gemm (transB = 1).
      */
     static Built pytorchStyleShifts() {
         Builder b = new Builder(7);
@@ -140,7 +141,16 @@ final class OnnxTestModels {
             parts.add("part" + g);
         }
         b.node("Concat", parts, "s3", i("axis", 1));
-        b.node("GlobalAveragePool", List.of("s3"), "gap");
+        // A shift with the following BatchNorm folded in by the exporter: one scaled tap per kernel, and a bias.
+        String scaled = b.oneHot("shift4", mid, 5);
+        OnnxTensor hot = b.initializers.remove(b.initializers.size() - 1);
+        float[] v = hot.floats().clone();
+        for (int k = 0; k < v.length; k++) if (v[k] != 0f) v[k] = (float) (0.5 + b.random.nextDouble());
+        b.floats(scaled, hot.dims(), v);
+        b.node("Conv", List.of("s3", scaled, b.random("shift4.bias", mid)), "s4", i("group", mid),
+                ints("kernel_shape", 5, 5), ints("pads", 2, 2, 2, 2));
+        b.node("Relu", List.of("s4"), "r4");
+        b.node("GlobalAveragePool", List.of("r4"), "gap");
         b.node("Reshape", List.of("gap", b.longs("shape", 0, -1)), "rows");
         b.node("Gemm", List.of("rows", b.random("fc.weight", 5, mid), b.random("fc.bias", 5)), "logits", i("transB", 1));
         return b.build("image", c, 7, 7, "logits", OnnxDim.of(5));
