@@ -29,6 +29,15 @@ public interface Kernels {
      */
     void conv1x1(Tensor in, Conv1x1Weights weights, int stride, boolean relu, Tensor out);
 
+    /**
+     * A shift folded into the pointwise convolution that reads it, with no shifted copy:
+     * {@code out[n,co,oy,ox] = bias[co] + Σ_ci W[co,ci]·in[n, ci, oy·s + dy[ci], ox·s + dx[ci]]}, then ReLU when
+     * {@code relu}. Taps outside the image read {@code in}'s border, which must be at least
+     * {@code table.maxAbsOffset()} wide: zeros give exactly conv1x1(shift(in)); other border values stand for what
+     * the ops between the shift and the conv (BatchNorm, ReLU) make of the shift's zero padding.
+     */
+    void shiftConv1x1(Tensor in, ShiftTable table, Conv1x1Weights weights, int stride, boolean relu, Tensor out);
+
     /** General K×K convolution with groups, stride, zero padding and dilation; then ReLU when {@code relu}. */
     void conv2d(Tensor in, Conv2dWeights weights, boolean relu, Tensor out);
 

@@ -48,12 +48,20 @@ public final class Session implements AutoCloseable {
             this.bound = new Step.Bound[maxBatch][];
             this.inputs = new Tensor[maxBatch];
             this.outputs = new Tensor[maxBatch];
+            for (Value v : values) {
+                int slot = model.slotOf(v.id());
+                if (slot >= 0 && model.borderFill(v.id()) != null) {
+                    fillBorder(Tensor.wrap(slots[slot], model.layout(), maxBatch, v.channels(), v.height(), v.width(),
+                            model.borderOf(v.id())), model.borderFill(v.id()));
+                }
+            }
             for (int b = 1; b <= maxBatch; b++) {
                 Tensor[] views = new Tensor[values.size()];
                 for (Value v : values) {
                     int slot = model.slotOf(v.id());
                     if (slot >= 0) {
-                        views[v.id()] = Tensor.wrap(slots[slot], model.layout(), b, v.channels(), v.height(), v.width(), 0);
+                        views[v.id()] = Tensor.wrap(slots[slot], model.layout(), b, v.channels(), v.height(), v.width(),
+                                model.borderOf(v.id()));
                     }
                 }
                 bound[b - 1] = new Step.Bound[steps.size()];
@@ -64,6 +72,26 @@ public final class Session implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Writes {@code fill[c]} into every border element of channel c, once: kernels write only interiors, so the
+     * border keeps what a folded shift must read outside the image (see {@code Model}'s shift folding).
+     */
+    private static void fillBorder(Tensor t, float[] fill) {
+        int b = t.border();
+        for (int n = 0; n < t.batch(); n++) {
+            for (int c = 0; c < t.channels(); c++) {
+                for (int y = -b; y < t.height() + b; y++) {
+                    boolean borderRow = y < 0 || y >= t.height();
+                    for (int x = -b; x < t.width() + b; x++) {
+                        if (borderRow || x < 0 || x >= t.width()) {
+                            t.segment().setAtIndex(F, t.index(n, c, y, x), fill[c]);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -89,6 +89,44 @@ final class Steps {
         }
     }
 
+    /**
+     * A shift folded into the 1×1 convolution after it: the input is read through the shift table from a bordered
+     * buffer (see {@link Kernels#shiftConv1x1}); no shifted activation exists. Split by output channels like
+     * {@link Pointwise}, with the same per-element summation order in every part.
+     */
+    static final class ShiftedPointwise extends Step {
+        private final Kernels kernels;
+        private final ShiftTable table;
+        private final int stride;
+        private final boolean relu;
+        private final PerParts<Conv1x1Weights> weights;
+
+        ShiftedPointwise(int in, int out, String description, Kernels kernels, ShiftTable table, int cin, int cout,
+                         float[] w, float[] bias, int stride, boolean relu) {
+            super(new int[] {in}, out, description);
+            this.kernels = kernels;
+            this.table = table;
+            this.stride = stride;
+            this.relu = relu;
+            this.weights = new PerParts<>(cout, Conv1x1Weights[]::new, (from, to) ->
+                    new Conv1x1Weights(cin, to - from, range(w, from * cin, to * cin), range(bias, from, to)));
+        }
+
+        @Override
+        Bound bind(Tensor[] views, int parts) {
+            Tensor in = views[inputs[0]];
+            if (in.border() < table.maxAbsOffset()) {
+                throw new IllegalStateException("the input of '" + description + "' has border " + in.border()
+                        + " but its shift reaches " + table.maxAbsOffset());
+            }
+            Tensor[] outs = slices(views[output], parts);
+            Conv1x1Weights[] ws = weights.get(parts);
+            return part -> {
+                if (ws[part] != null) kernels.shiftConv1x1(in, table, ws[part], stride, relu, outs[part]);
+            };
+        }
+    }
+
     /** Depthwise K×K convolution (groups = channels), optional ReLU afterwards. */
     static final class Depthwise extends Step {
         private final Kernels kernels;

@@ -95,6 +95,27 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void shiftConv1x1(Tensor in, ShiftTable table, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
+        MemorySegment src = in.segment(), dst = out.segment();
+        int cin = wt.inChannels(), cout = wt.outChannels();
+        float[] bias = wt.bias();
+        for (int n = 0; n < out.batch(); n++) {
+            for (int oy = 0; oy < out.height(); oy++) {
+                for (int ox = 0; ox < out.width(); ox++) {
+                    for (int co = 0; co < cout; co++) {
+                        float acc = bias[co];
+                        for (int ci = 0; ci < cin; ci++) {
+                            long tap = in.index(n, ci, oy * stride + table.dy(ci), ox * stride + table.dx(ci));
+                            acc += wt.weight(co, ci) * src.getAtIndex(F, tap);
+                        }
+                        dst.setAtIndex(F, out.index(n, co, oy, ox), relu ? Math.max(acc, 0f) : acc);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
     public void conv2d(Tensor in, Conv2dWeights weights, boolean relu, Tensor out) {
         ScalarConv2d.conv2d(in, weights, relu, out);
     }

@@ -47,6 +47,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void shiftConv1x1(Tensor in, ShiftTable table, Conv1x1Weights weights, int stride, boolean relu, Tensor out) {
+        VectorShiftConv1x1.shiftConv1x1(in, table, weights, stride, relu, out);
+    }
+
+    @Override
     public void conv2d(Tensor in, Conv2dWeights weights, boolean relu, Tensor out) {
         VectorConv2d.conv2d(in, weights, relu, out);
     }

@@ -1,0 +1,288 @@
+package org.shiftnet4j.kernel.simd;
+
+import static org.shiftnet4j.kernel.simd.VectorKernels.S;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import org.shiftnet4j.kernel.Conv1x1Weights;
+import org.shiftnet4j.kernel.ShiftTable;
+import org.shiftnet4j.tensor.Layout;
+import org.shiftnet4j.tensor.Tensor;
+
+/**
+ * The shift folded into the 1×1 convolution that reads it (an indirect GEMM): every input channel is read at its own
+ * offset {@code dy·strideH + dx·strideW}, from a tensor whose border covers the largest offset, so no shifted copy is
+ * ever written and no tap tests bounds. The offsets are precomputed per call into a per-thread array (Cin longs).
+ *
+ * <p>NHWC: the register tile of {@link VectorConv1x1Nhwc} ({@value #MR} pixels × two vectors of output channels, K
+ * over all input channels), whose input broadcasts simply take a per-channel offset instead of consecutive floats.
+ * NCHW: {@value #NCHW_ROWS} output channels × one vector of pixels along a row; each input channel's row is loaded
+ * at its shifted position. Rows narrower than a vector, and strided NCHW (which the runtime never fuses), take the
+ * reference loop.
+ */
+final class VectorShiftConv1x1 {
+    private VectorShiftConv1x1() {
+    }
+
+    static final int L = S.length();
+    static final int MR = 5;
+    static final int NR = 2 * L;
+    static final int PANEL = Math.max(Conv1x1Weights.COUT_ALIGN, NR);
+    static final int NCHW_ROWS = Conv1x1Weights.ROW_PANEL;
+    /** Input bytes of a block of output rows, re-read once per weight panel: inside L2. */
+    private static final long BLOCK_BYTES = 256 * 1024;
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    private static final ThreadLocal<long[][]> OFFSETS = ThreadLocal.withInitial(() -> new long[][] {new long[64]});
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final long VECTOR_BYTES = (long) L * Float.BYTES;
+
+    static void shiftConv1x1(Tensor in, ShiftTable table, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
+        long[] offsets = offsets(in, table, wt.inChannels());
+        if (in.layout() == Layout.NHWC) {
+            nhwc(in, offsets, wt, stride, relu, out);
+        } else if (stride == 1 && out.width() >= L) {
+            nchw(in, offsets, wt, relu, out);
+        } else {
+            reference(in, offsets, wt, stride, relu, out);
+        }
+    }
+
+    /** Byte offset of each input channel's shifted tap relative to pixel (0, 0) of channel 0. */
+    private static long[] offsets(Tensor in, ShiftTable table, int cin) {
+        long[][] holder = OFFSETS.get();
+        if (holder[0].length < cin) holder[0] = new long[Math.max(cin, 2 * holder[0].length)];
+        long[] off = holder[0];
+        for (int ci = 0; ci < cin; ci++) {
+            off[ci] = (ci * in.strideC() + table.dy(ci) * in.strideH() + table.dx(ci) * in.strideW()) * Float.BYTES;
+        }
+        return off;
+    }
+
+    private static void reference(Tensor in, long[] off, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
+        MemorySegment src = in.segment(), dst = out.segment();
+        int cin = wt.inChannels(), cout = wt.outChannels();
+        float[] bias = wt.bias(), w = wt.outMajor();
+        for (int n = 0; n < out.batch(); n++) {
+            for (int oy = 0; oy < out.height(); oy++) {
+                for (int ox = 0; ox < out.width(); ox++) {
+                    long pixel = in.index(n, 0, oy * stride, ox * stride) * Float.BYTES;
+                    for (int co = 0; co < cout; co++) {
+                        float acc = bias[co];
+                        for (int ci = 0; ci < cin; ci++) acc = Math.fma(w[co * cin + ci], src.get(F, pixel + off[ci]), acc);
+                        dst.setAtIndex(ValueLayout.JAVA_FLOAT, out.index(n, co, oy, ox), relu ? Math.max(acc, 0f) : acc);
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ NHWC
+
+    private static void nhwc(Tensor in, long[] off, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
+        int cin = wt.inChannels(), cout = wt.outChannels();
+        float[] panels = wt.columnPanels(PANEL);
+        int panelSize = wt.panelSize(PANEL), panelCount = wt.panelCount(PANEL);
+        int oh = out.height(), ow = out.width(), pixels = oh * ow, last = pixels - 1;
+        MemorySegment src = in.segment(), dst = out.segment();
+        long inPixel = stride * in.strideW() * Float.BYTES, inRow = stride * in.strideH() * Float.BYTES;
+        long outPixel = out.strideW() * Float.BYTES, outRow = out.strideH() * Float.BYTES;
+        int rowsPerBlock = (int) Math.max(1, Math.min(oh, BLOCK_BYTES / ((long) ow * cin * Float.BYTES)));
+        int block = Math.max(MR, rowsPerBlock * ow / MR * MR);
+        float[] scratch = SCRATCH.get();
+        for (int n = 0; n < out.batch(); n++) {
+            long inBase = in.index(n, 0, 0, 0) * Float.BYTES, outBase = out.index(n, 0, 0, 0) * Float.BYTES;
+            for (int first = 0; first < pixels; first += block) {
+                int end = Math.min(pixels, first + block);
+                for (int panel = 0; panel < panelCount; panel++) {
+                    for (int column = 0; column < PANEL; column += NR) {
+                        int co = panel * PANEL + column;
+                        if (co >= cout) break;
+                        int w = panel * panelSize + column + PANEL, channels = cout - co;
+                        long oc = outBase + (long) co * Float.BYTES;
+                        for (int p = first; p < end; p += MR) {
+                            int p1 = Math.min(p + 1, last), p2 = Math.min(p + 2, last);
+                            int p3 = Math.min(p + 3, last), p4 = Math.min(p + 4, last);
+                            long i0 = at(inBase, p, ow, inPixel, inRow), i1 = at(inBase, p1, ow, inPixel, inRow);
+                            long i2 = at(inBase, p2, ow, inPixel, inRow), i3 = at(inBase, p3, ow, inPixel, inRow);
+                            long i4 = at(inBase, p4, ow, inPixel, inRow);
+                            long o0 = at(oc, p, ow, outPixel, outRow), o1 = at(oc, p1, ow, outPixel, outRow);
+                            long o2 = at(oc, p2, ow, outPixel, outRow), o3 = at(oc, p3, ow, outPixel, outRow);
+                            long o4 = at(oc, p4, ow, outPixel, outRow);
+                            if (channels >= NR) {
+                                tile(src, cin, off, panels, w, i0, i1, i2, i3, i4, dst, relu, o0, o1, o2, o3, o4);
+                            } else {
+                                tileTail(src, cin, off, panels, w, i0, i1, i2, i3, i4, scratch);
+                                int rows = Math.min(MR, pixels - p);
+                                copyChannels(scratch, 0, dst, o0, channels, relu);
+                                if (rows > 1) copyChannels(scratch, 1, dst, o1, channels, relu);
+                                if (rows > 2) copyChannels(scratch, 2, dst, o2, channels, relu);
+                                if (rows > 3) copyChannels(scratch, 3, dst, o3, channels, relu);
+                                if (rows > 4) copyChannels(scratch, 4, dst, o4, channels, relu);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static long at(long base, int p, int rowLength, long pixelStep, long rowStep) {
+        int row = p / rowLength;
+        return base + row * rowStep + (p - row * rowLength) * pixelStep;
+    }
+
+    private static void copyChannels(float[] scratch, int row, MemorySegment out, long o, int channels, boolean relu) {
+        for (int j = 0; j < channels; j++) {
+            float v = scratch[row * NR + j];
+            out.set(F, o + j * (long) Float.BYTES, relu ? Math.max(v, 0f) : v);
+        }
+    }
+
+    /** {@value #MR} pixels × {@link #NR} channels over all {@code k} shifted input channels, from the bias row. */
+    private static void tile(MemorySegment in, int k, long[] off, float[] panels, int w, long i0, long i1, long i2,
+                             long i3, long i4, MemorySegment out, boolean relu, long o0, long o1, long o2, long o3, long o4) {
+        FloatVector c00 = FloatVector.fromArray(S, panels, w - PANEL), c01 = FloatVector.fromArray(S, panels, w - PANEL + L);
+        FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01;
+        for (int kk = 0; kk < k; kk++) {
+            long o = off[kk];
+            FloatVector b0 = FloatVector.fromArray(S, panels, w);
+            FloatVector b1 = FloatVector.fromArray(S, panels, w + L);
+            w += PANEL;
+            FloatVector x = FloatVector.broadcast(S, in.get(F, i0 + o));
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, in.get(F, i1 + o));
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, in.get(F, i2 + o));
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, in.get(F, i3 + o));
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, in.get(F, i4 + o));
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+        }
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c40 = c40.max(0f);
+            c41 = c41.max(0f);
+        }
+        c00.intoMemorySegment(out, o0, NATIVE);
+        c01.intoMemorySegment(out, o0 + VECTOR_BYTES, NATIVE);
+        c10.intoMemorySegment(out, o1, NATIVE);
+        c11.intoMemorySegment(out, o1 + VECTOR_BYTES, NATIVE);
+        c20.intoMemorySegment(out, o2, NATIVE);
+        c21.intoMemorySegment(out, o2 + VECTOR_BYTES, NATIVE);
+        c30.intoMemorySegment(out, o3, NATIVE);
+        c31.intoMemorySegment(out, o3 + VECTOR_BYTES, NATIVE);
+        c40.intoMemorySegment(out, o4, NATIVE);
+        c41.intoMemorySegment(out, o4 + VECTOR_BYTES, NATIVE);
+    }
+
+    /** {@link #tile} into {@code scratch}, for a tile with fewer than {@link #NR} real output channels. */
+    private static void tileTail(MemorySegment in, int k, long[] off, float[] panels, int w, long i0, long i1, long i2,
+                                 long i3, long i4, float[] scratch) {
+        FloatVector c00 = FloatVector.fromArray(S, panels, w - PANEL), c01 = FloatVector.fromArray(S, panels, w - PANEL + L);
+        FloatVector c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01, c40 = c00, c41 = c01;
+        for (int kk = 0; kk < k; kk++) {
+            long o = off[kk];
+            FloatVector b0 = FloatVector.fromArray(S, panels, w);
+            FloatVector b1 = FloatVector.fromArray(S, panels, w + L);
+            w += PANEL;
+            FloatVector x = FloatVector.broadcast(S, in.get(F, i0 + o));
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, in.get(F, i1 + o));
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, in.get(F, i2 + o));
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, in.get(F, i3 + o));
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, in.get(F, i4 + o));
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+        }
+        c00.intoArray(scratch, 0);
+        c01.intoArray(scratch, L);
+        c10.intoArray(scratch, NR);
+        c11.intoArray(scratch, NR + L);
+        c20.intoArray(scratch, 2 * NR);
+        c21.intoArray(scratch, 2 * NR + L);
+        c30.intoArray(scratch, 3 * NR);
+        c31.intoArray(scratch, 3 * NR + L);
+        c40.intoArray(scratch, 4 * NR);
+        c41.intoArray(scratch, 4 * NR + L);
+    }
+
+    // ------------------------------------------------------------------------------------------------ NCHW
+
+    /** Stride 1, rows at least one vector wide: the last vector of a row overlaps the previous one. */
+    private static void nchw(Tensor in, long[] off, Conv1x1Weights wt, boolean relu, Tensor out) {
+        int cin = wt.inChannels(), cout = wt.outChannels();
+        float[] panels = wt.rowPanels();
+        int panelSize = wt.panelSize(NCHW_ROWS), panelCount = wt.panelCount(NCHW_ROWS);
+        int oh = out.height(), ow = out.width();
+        MemorySegment src = in.segment(), dst = out.segment();
+        long outChannel = out.strideC() * Float.BYTES;
+        for (int n = 0; n < out.batch(); n++) {
+            for (int panel = 0; panel < panelCount; panel++) {
+                int co = panel * NCHW_ROWS, rows = Math.min(NCHW_ROWS, cout - co), w = panel * panelSize;
+                for (int oy = 0; oy < oh; oy++) {
+                    long inRow = in.index(n, 0, oy, 0) * Float.BYTES;
+                    long outRow = out.index(n, co, oy, 0) * Float.BYTES;
+                    for (int x = 0; x < ow; x += L) {
+                        int x0 = Math.min(x, ow - L);
+                        rowTile(src, cin, off, panels, w, inRow + (long) x0 * Float.BYTES, dst,
+                                outRow + (long) x0 * Float.BYTES, outChannel, rows, relu);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@value #NCHW_ROWS} output channels × one vector of pixels; rows past Cout are computed but not stored. */
+    private static void rowTile(MemorySegment in, int k, long[] off, float[] panels, int w, long i, MemorySegment out,
+                                long o, long outChannel, int rows, boolean relu) {
+        FloatVector c0 = FloatVector.broadcast(S, panels[w]), c1 = FloatVector.broadcast(S, panels[w + 1]);
+        FloatVector c2 = FloatVector.broadcast(S, panels[w + 2]), c3 = FloatVector.broadcast(S, panels[w + 3]);
+        FloatVector c4 = FloatVector.broadcast(S, panels[w + 4]);
+        w += NCHW_ROWS;
+        for (int kk = 0; kk < k; kk++, w += NCHW_ROWS) {
+            FloatVector x = FloatVector.fromMemorySegment(S, in, i + off[kk], NATIVE);
+            c0 = x.fma(FloatVector.broadcast(S, panels[w]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, panels[w + 1]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, panels[w + 2]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, panels[w + 3]), c3);
+            c4 = x.fma(FloatVector.broadcast(S, panels[w + 4]), c4);
+        }
+        if (relu) {
+            c0 = c0.max(0f);
+            c1 = c1.max(0f);
+            c2 = c2.max(0f);
+            c3 = c3.max(0f);
+            c4 = c4.max(0f);
+        }
+        c0.intoMemorySegment(out, o, NATIVE);
+        if (rows > 1) c1.intoMemorySegment(out, o + outChannel, NATIVE);
+        if (rows > 2) c2.intoMemorySegment(out, o + 2 * outChannel, NATIVE);
+        if (rows > 3) c3.intoMemorySegment(out, o + 3 * outChannel, NATIVE);
+        if (rows > 4) c4.intoMemorySegment(out, o + 4 * outChannel, NATIVE);
+    }
+}
