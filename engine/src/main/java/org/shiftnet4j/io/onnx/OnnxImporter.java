@@ -27,7 +27,8 @@ import org.shiftnet4j.kernel.ShiftTable;
  *
  * <p>Supported: Conv (any group), BatchNormalization, Relu, Clip, Add, Concat, AveragePool, MaxPool,
  * GlobalAveragePool, Flatten, Reshape (to 2-D), Gemm, MatMul (+ Add as its bias), Softmax, Pad/Slice (as a shift),
- * Identity, Dropout (inference), Constant and initializers. Anything else raises an {@link OnnxImportException}
+ * Identity, Dropout (inference), Constant and initializers, and the shape arithmetic of {@code x.view(x.size(0), -1)}
+ * (Shape, Gather, Unsqueeze, Concat of constants, folded). Anything else raises an {@link OnnxImportException}
  * naming the node, op and attribute.
  */
 public final class OnnxImporter {
@@ -189,7 +190,13 @@ public final class OnnxImporter {
                 case "Relu" -> { allow(n); define(n, graph.relu(act(n, 0).value()), act(n, 0).rank()); }
                 case "Clip" -> clip(n);
                 case "Add" -> add(n);
-                case "Concat" -> concat(n);
+                case "Concat" -> {
+                    if (allConstant(n)) foldConcat(n);
+                    else concat(n);
+                }
+                case "Shape" -> shape(n);
+                case "Gather" -> foldGather(n);
+                case "Unsqueeze" -> foldUnsqueeze(n);
                 case "AveragePool" -> pool(n, true);
                 case "MaxPool" -> pool(n, false);
                 case "GlobalAveragePool" -> {
@@ -582,6 +589,85 @@ public final class OnnxImporter {
                 default -> throw unsupported(n, a.name(), "this kind of Constant is not supported");
             };
             constants.put(out, new OnnxTensor(out, t.dataType(), t.dims(), t.floats(), t.longs()));
+        }
+
+        // ------------------------------------------------------- shape arithmetic, folded
+        // torch.onnx writes x.view(x.size(0), -1) as Shape → Gather → Unsqueeze → Concat → Reshape. The batch size is
+        // unknown until run time, so a folded shape holds 0 there: Reshape reads 0 as "keep this dimension".
+
+        private boolean allConstant(OnnxNode n) {
+            for (String in : n.inputs()) if (in.isEmpty() || !constants.containsKey(in)) return false;
+            return !n.inputs().isEmpty();
+        }
+
+        private void constantOutput(OnnxNode n, long[] dims, long[] values) throws OnnxImportException {
+            outputs(n, 1);
+            String out = n.outputs().get(0);
+            constants.put(out, OnnxTensor.ofLongs(out, dims, values));
+        }
+
+        private void shape(OnnxNode n) throws OnnxImportException {
+            allow(n, "start", "end");
+            Act x = act(n, 0);
+            Value v = x.value();
+            long[] full = x.rank() == 2 ? new long[] {0, v.channels()} : new long[] {0, v.channels(), v.height(), v.width()};
+            int r = full.length;
+            long start = intAttr(n, "start", 0), end = intAttr(n, "end", r);
+            start = clamp(start < 0 ? start + r : start, r);
+            end = clamp(end < 0 ? end + r : end, r);
+            long[] part = java.util.Arrays.copyOfRange(full, (int) start, (int) Math.max(start, end));
+            constantOutput(n, new long[] {part.length}, part);
+        }
+
+        private OnnxTensor longsInput(OnnxNode n, int index, String role) throws OnnxImportException {
+            OnnxTensor t = constant(n, index, role);
+            if (t.longs() == null) throw unsupported(n, null, role + " must be an integer constant");
+            return t;
+        }
+
+        private void foldGather(OnnxNode n) throws OnnxImportException {
+            allow(n, "axis");
+            OnnxTensor data = longsInput(n, 0, "data"), indices = longsInput(n, 1, "indices");
+            if (data.dims().length != 1 || intAttr(n, "axis", 0) != 0) {
+                throw unsupported(n, null, "Gather is supported only on 1-D integer constants (shape arithmetic)");
+            }
+            long[] out = new long[indices.longs().length];
+            for (int i = 0; i < out.length; i++) {
+                long k = indices.longs()[i], size = data.longs().length;
+                if (k < -size || k >= size) throw unsupported(n, null, "index " + k + " is out of range for " + size + " values");
+                out[i] = data.longs()[(int) (k < 0 ? k + size : k)];
+            }
+            constantOutput(n, indices.dims().clone(), out);
+        }
+
+        private void foldUnsqueeze(OnnxNode n) throws OnnxImportException {
+            allow(n);
+            OnnxTensor data = longsInput(n, 0, "data"), axes = longsInput(n, 1, "axes");
+            int rank = data.dims().length + axes.longs().length;
+            if (rank > 8) throw unsupported(n, null, "the result would have " + rank + " dimensions");
+            boolean[] inserted = new boolean[rank];
+            for (long a : axes.longs()) {
+                long axis = a < 0 ? a + rank : a;
+                if (axis < 0 || axis >= rank || inserted[(int) axis]) throw unsupported(n, null, "axes " + java.util.Arrays.toString(axes.longs()) + " are invalid");
+                inserted[(int) axis] = true;
+            }
+            long[] dims = new long[rank];
+            for (int i = 0, j = 0; i < rank; i++) dims[i] = inserted[i] ? 1 : data.dims()[j++];
+            constantOutput(n, dims, data.longs());
+        }
+
+        private void foldConcat(OnnxNode n) throws OnnxImportException {
+            allow(n, "axis");
+            long[] all = new long[0];
+            for (int i = 0; i < n.inputs().size(); i++) {
+                OnnxTensor t = longsInput(n, i, "input " + i);
+                if (t.dims().length != 1) throw unsupported(n, null, "constant inputs must be 1-D");
+                long[] joined = java.util.Arrays.copyOf(all, all.length + t.longs().length);
+                System.arraycopy(t.longs(), 0, joined, all.length, t.longs().length);
+                all = joined;
+            }
+            if (intAttr(n, "axis", 0) != 0 && intAttr(n, "axis", 0) != -1) throw unsupported(n, "axis", "must be 0 for 1-D constants");
+            constantOutput(n, new long[] {all.length}, all);
         }
 
         // ------------------------------------------------------- Pad + Slice + Concat

@@ -55,6 +55,12 @@ class OnnxImporterTest {
     }
 
     @Test
+    void torchViewHeadWithShapeArithmeticAgrees() throws Exception {
+        OnnxTestModels.Built m = OnnxTestModels.torchViewHead();
+        assertAgrees(m, OnnxImporter.importModel(m.model(), "view"), 3);
+    }
+
+    @Test
     void flattenAndSoftmaxAgree() throws Exception {
         OnnxTestModels.Built m = OnnxTestModels.softmaxHead(9);
         assertAgrees(m, OnnxImporter.importModel(m.model(), "softmax"), 4);

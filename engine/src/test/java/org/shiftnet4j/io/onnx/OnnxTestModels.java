@@ -156,6 +156,23 @@ final class OnnxTestModels {
         return b.build("image", c, 7, 7, "logits", OnnxDim.of(5));
     }
 
+    /**
+     * The head torch.onnx writes for {@code x.view(x.size(0), -1)}: Shape → Gather(0) → Unsqueeze → Concat with
+     * [-1] → Reshape, after a GlobalAveragePool, then Gemm.
+     */
+    static Built torchViewHead() {
+        Builder b = new Builder(5);
+        b.node("GlobalAveragePool", List.of("image"), "gap");
+        b.node("Shape", List.of("gap"), "shape");
+        b.initializers.add(OnnxTensor.ofLongs("zero", new long[0], new long[] {0}));
+        b.node("Gather", List.of("shape", "zero"), "batch", i("axis", 0));
+        b.node("Unsqueeze", List.of("batch", b.longs("axes", 0)), "batch1");
+        b.node("Concat", List.of("batch1", b.longs("minus1", -1)), "target", i("axis", 0));
+        b.node("Reshape", List.of("gap", "target"), "rows");
+        b.node("Gemm", List.of("rows", b.random("fc.weight", 4, 6), b.random("fc.bias", 4)), "logits", i("transB", 1));
+        return b.build("image", 6, 5, 3, "logits", OnnxDim.of(4));
+    }
+
     /** Flatten of a C×1×1 input, then Softmax over the classes. */
     static Built softmaxHead(int classes) {
         Builder b = new Builder(3);
