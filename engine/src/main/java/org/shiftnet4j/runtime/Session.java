@@ -177,6 +177,26 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the network on zeros until {@code duration} has passed (at least once per batch size up to the maximum),
+     * so that the JIT compiles every kernel this session uses before real requests arrive: until C2 has compiled
+     * them, Vector API kernels run slowly and allocate. Call it once after creating a session in a server; a few
+     * seconds is typical. Returns the number of runs made.
+     */
+    public int warmUp(java.time.Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        MemorySegment zeros = MemorySegment.ofArray(new float[maxBatch * inputSize()]);
+        MemorySegment out = MemorySegment.ofArray(new float[maxBatch * outputSize()]);
+        long end = System.nanoTime() + duration.toNanos();
+        int runs = 0;
+        do {
+            int batch = runs % maxBatch + 1;
+            run(zeros, Layout.NCHW, batch, out);
+            runs++;
+        } while (System.nanoTime() < end || runs < maxBatch);
+        return runs;
+    }
+
     private void checkBatch(int batch) {
         if (batch < 1 || batch > maxBatch) {
             throw new IllegalArgumentException("batch " + batch + " is outside 1.." + maxBatch

@@ -25,6 +25,11 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--steps", paramLabel = "LAYOUT", arity = "0..1", fallbackValue = "NHWC",
+            description = "Also print the prepared program in LAYOUT (NHWC default): BatchNorm folded, ReLU fused, "
+                    + "shifts folded into the 1x1 convs that read them.")
+    org.shiftnet4j.tensor.Layout steps;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,6 +44,15 @@ final class InfoCommand implements Callable<Integer> {
         } else {
             table(g, out);
             if (shifts != null) shifts(shifts, g, out);
+            if (steps != null) {
+                org.shiftnet4j.graph.Weights w = imported != null ? imported.weights()
+                        : org.shiftnet4j.graph.Weights.heNormal(g, 0);
+                org.shiftnet4j.runtime.Model m = org.shiftnet4j.runtime.Model.prepare(g, w,
+                        org.shiftnet4j.runtime.Model.Options.defaults().withLayout(steps));
+                out.printf("%nprepared program (%s, %s kernels): %d steps%n", steps, m.kernels().name(), m.describeSteps().size());
+                int i = 0;
+                for (String line : m.describeSteps()) out.printf("%-4d %s%n", ++i, line);
+            }
         }
         out.flush();
         return 0;

@@ -53,6 +53,8 @@ class CliTest {
         assertEquals(0, info.code(), info.err());
         assertTrue(info.out().contains("shifts recognised: 9"), info.out());
         assertTrue(info.out().contains("one-hot depthwise Conv"), info.out());
+        Result steps = run("info", m.toString(), "--steps");
+        assertTrue(steps.out().contains("shift K3 folded in"), steps.out());
         Result json = run("info", m.toString(), "--json");
         assertTrue(json.out().contains("\"recognisedShifts\""), json.out());
 
