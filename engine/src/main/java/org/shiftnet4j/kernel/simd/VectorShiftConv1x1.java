@@ -35,16 +35,19 @@ final class VectorShiftConv1x1 {
     private static final long BLOCK_BYTES = 256 * 1024;
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[MR * NR]);
-    private static final ThreadLocal<long[][]> OFFSETS = ThreadLocal.withInitial(() -> new long[][] {new long[64]});
+    /** Per thread: [0] channel offsets (Cin), [1] input and [2] output pixel offsets of one image (H×W each). */
+    private static final ThreadLocal<long[][]> OFFSETS = ThreadLocal.withInitial(() -> new long[][] {
+            new long[64], new long[64], new long[64]});
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final long VECTOR_BYTES = (long) L * Float.BYTES;
 
     static void shiftConv1x1(Tensor in, ShiftTable table, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
-        long[] offsets = offsets(in, table, wt.inChannels());
+        long[][] holder = OFFSETS.get();
+        long[] offsets = offsets(holder, in, table, wt.inChannels());
         if (in.layout() == Layout.NHWC) {
-            nhwc(in, offsets, wt, stride, relu, out);
+            nhwc(in, offsets, holder, wt, stride, relu, out);
         } else if (stride == 1 && out.width() >= L) {
             nchw(in, offsets, wt, relu, out);
         } else {
@@ -53,8 +56,7 @@ final class VectorShiftConv1x1 {
     }
 
     /** Byte offset of each input channel's shifted tap relative to pixel (0, 0) of channel 0. */
-    private static long[] offsets(Tensor in, ShiftTable table, int cin) {
-        long[][] holder = OFFSETS.get();
+    private static long[] offsets(long[][] holder, Tensor in, ShiftTable table, int cin) {
         if (holder[0].length < cin) holder[0] = new long[Math.max(cin, 2 * holder[0].length)];
         long[] off = holder[0];
         for (int ci = 0; ci < cin; ci++) {
@@ -83,14 +85,26 @@ final class VectorShiftConv1x1 {
 
     // ------------------------------------------------------------------------------------------------ NHWC
 
-    private static void nhwc(Tensor in, long[] off, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
+    private static void nhwc(Tensor in, long[] off, long[][] holder, Conv1x1Weights wt, int stride, boolean relu,
+                             Tensor out) {
         int cin = wt.inChannels(), cout = wt.outChannels();
         float[] panels = wt.columnPanels(PANEL);
         int panelSize = wt.panelSize(PANEL), panelCount = wt.panelCount(PANEL);
         int oh = out.height(), ow = out.width(), pixels = oh * ow, last = pixels - 1;
         MemorySegment src = in.segment(), dst = out.segment();
-        long inPixel = stride * in.strideW() * Float.BYTES, inRow = stride * in.strideH() * Float.BYTES;
-        long outPixel = out.strideW() * Float.BYTES, outRow = out.strideH() * Float.BYTES;
+        // Pixel p's byte offset within an image, in and out: borders and strides make rows non-contiguous, and a
+        // division per pixel would cost as much as a short reduction.
+        if (holder[1].length < pixels) {
+            holder[1] = new long[Math.max(pixels, 2 * holder[1].length)];
+            holder[2] = new long[holder[1].length];
+        }
+        long[] inAt = holder[1], outAt = holder[2];
+        for (int oy = 0, p = 0; oy < oh; oy++) {
+            for (int ox = 0; ox < ow; ox++, p++) {
+                inAt[p] = ((long) oy * stride * in.strideH() + (long) ox * stride * in.strideW()) * Float.BYTES;
+                outAt[p] = ((long) oy * out.strideH() + (long) ox * out.strideW()) * Float.BYTES;
+            }
+        }
         int rowsPerBlock = (int) Math.max(1, Math.min(oh, BLOCK_BYTES / ((long) ow * cin * Float.BYTES)));
         int block = Math.max(MR, rowsPerBlock * ow / MR * MR);
         float[] scratch = SCRATCH.get();
@@ -107,14 +121,14 @@ final class VectorShiftConv1x1 {
                         for (int p = first; p < end; p += MR) {
                             int p1 = Math.min(p + 1, last), p2 = Math.min(p + 2, last);
                             int p3 = Math.min(p + 3, last), p4 = Math.min(p + 4, last);
-                            long i0 = at(inBase, p, ow, inPixel, inRow), i1 = at(inBase, p1, ow, inPixel, inRow);
-                            long i2 = at(inBase, p2, ow, inPixel, inRow), i3 = at(inBase, p3, ow, inPixel, inRow);
-                            long i4 = at(inBase, p4, ow, inPixel, inRow);
-                            long o0 = at(oc, p, ow, outPixel, outRow), o1 = at(oc, p1, ow, outPixel, outRow);
-                            long o2 = at(oc, p2, ow, outPixel, outRow), o3 = at(oc, p3, ow, outPixel, outRow);
-                            long o4 = at(oc, p4, ow, outPixel, outRow);
+                            long i0 = inBase + inAt[p], i1 = inBase + inAt[p1], i2 = inBase + inAt[p2];
+                            long i3 = inBase + inAt[p3], i4 = inBase + inAt[p4];
+                            long o0 = oc + outAt[p], o1 = oc + outAt[p1], o2 = oc + outAt[p2];
+                            long o3 = oc + outAt[p3], o4 = oc + outAt[p4];
                             if (channels >= NR) {
                                 tile(src, cin, off, panels, w, i0, i1, i2, i3, i4, dst, relu, o0, o1, o2, o3, o4);
+                            } else if (channels == L) {
+                                tileOneVector(src, cin, off, panels, w, i0, i1, i2, i3, i4, dst, relu, o0, o1, o2, o3, o4);
                             } else {
                                 tileTail(src, cin, off, panels, w, i0, i1, i2, i3, i4, scratch);
                                 int rows = Math.min(MR, pixels - p);
@@ -129,11 +143,6 @@ final class VectorShiftConv1x1 {
                 }
             }
         }
-    }
-
-    private static long at(long base, int p, int rowLength, long pixelStep, long rowStep) {
-        int row = p / rowLength;
-        return base + row * rowStep + (p - row * rowLength) * pixelStep;
     }
 
     private static void copyChannels(float[] scratch, int row, MemorySegment out, long o, int channels, boolean relu) {
@@ -191,6 +200,36 @@ final class VectorShiftConv1x1 {
         c31.intoMemorySegment(out, o3 + VECTOR_BYTES, NATIVE);
         c40.intoMemorySegment(out, o4, NATIVE);
         c41.intoMemorySegment(out, o4 + VECTOR_BYTES, NATIVE);
+    }
+
+    /** {@link #tile} for exactly one vector of output channels (e.g. 16 channels with 512-bit vectors). */
+    private static void tileOneVector(MemorySegment in, int k, long[] off, float[] panels, int w, long i0, long i1,
+                                      long i2, long i3, long i4, MemorySegment out, boolean relu, long o0, long o1,
+                                      long o2, long o3, long o4) {
+        FloatVector c0 = FloatVector.fromArray(S, panels, w - PANEL);
+        FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0;
+        for (int kk = 0; kk < k; kk++) {
+            long o = off[kk];
+            FloatVector b = FloatVector.fromArray(S, panels, w);
+            w += PANEL;
+            c0 = b.fma(FloatVector.broadcast(S, in.get(F, i0 + o)), c0);
+            c1 = b.fma(FloatVector.broadcast(S, in.get(F, i1 + o)), c1);
+            c2 = b.fma(FloatVector.broadcast(S, in.get(F, i2 + o)), c2);
+            c3 = b.fma(FloatVector.broadcast(S, in.get(F, i3 + o)), c3);
+            c4 = b.fma(FloatVector.broadcast(S, in.get(F, i4 + o)), c4);
+        }
+        if (relu) {
+            c0 = c0.max(0f);
+            c1 = c1.max(0f);
+            c2 = c2.max(0f);
+            c3 = c3.max(0f);
+            c4 = c4.max(0f);
+        }
+        c0.intoMemorySegment(out, o0, NATIVE);
+        c1.intoMemorySegment(out, o1, NATIVE);
+        c2.intoMemorySegment(out, o2, NATIVE);
+        c3.intoMemorySegment(out, o3, NATIVE);
+        c4.intoMemorySegment(out, o4, NATIVE);
     }
 
     /** {@link #tile} into {@code scratch}, for a tile with fewer than {@link #NR} real output channels. */
