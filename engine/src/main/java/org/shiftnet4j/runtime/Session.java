@@ -23,6 +23,11 @@ public final class Session implements AutoCloseable {
     private final IntraOpPool pool;
     /** bound[b-1][i]: step i bound to the buffers of a batch of b images. */
     private final Step.Bound[][] bound;
+    /**
+     * For batches of at least one image per thread: each thread runs every step on its own images, so the threads
+     * meet once per run instead of once per step (null where the batch is smaller than the thread count).
+     */
+    private final Step.Bound[] wholeNetworkPerThread;
     /** Input and output tensors for each batch size. */
     private final Tensor[] inputs, outputs;
     private final Value inputValue, outputValue;
@@ -46,13 +51,14 @@ public final class Session implements AutoCloseable {
             List<Step> steps = model.steps();
             this.pool = new IntraOpPool(threads, "shiftnet4j-" + model.graph().name());
             this.bound = new Step.Bound[maxBatch][];
+            this.wholeNetworkPerThread = new Step.Bound[maxBatch];
             this.inputs = new Tensor[maxBatch];
             this.outputs = new Tensor[maxBatch];
             for (Value v : values) {
                 int slot = model.slotOf(v.id());
                 if (slot >= 0 && model.borderFill(v.id()) != null) {
                     fillBorder(Tensor.wrap(slots[slot], model.layout(), maxBatch, v.channels(), v.height(), v.width(),
-                            model.borderOf(v.id())), model.borderFill(v.id()));
+                            model.borderOf(v.id()), Math.max(1, slotFloats[slot])), model.borderFill(v.id()));
                 }
             }
             for (int b = 1; b <= maxBatch; b++) {
@@ -60,12 +66,15 @@ public final class Session implements AutoCloseable {
                 for (Value v : values) {
                     int slot = model.slotOf(v.id());
                     if (slot >= 0) {
+                        // Every value in a slot strides by the slot's image size: image n is in one place for all
+                        // of them, so threads that split a batch by images never meet in memory.
                         views[v.id()] = Tensor.wrap(slots[slot], model.layout(), b, v.channels(), v.height(), v.width(),
-                                model.borderOf(v.id()));
+                                model.borderOf(v.id()), Math.max(1, slotFloats[slot]));
                     }
                 }
                 bound[b - 1] = new Step.Bound[steps.size()];
                 for (int i = 0; i < steps.size(); i++) bound[b - 1][i] = steps.get(i).bind(views, threads);
+                if (threads > 1 && b >= threads) wholeNetworkPerThread[b - 1] = splitByImages(steps, views, b, threads);
                 inputs[b - 1] = views[inputValue.id()];
                 outputs[b - 1] = views[outputValue.id()];
             }
@@ -158,8 +167,31 @@ public final class Session implements AutoCloseable {
 
     private void execute(int batch) {
         if (closed) throw new IllegalStateException("session is closed");
+        Step.Bound whole = wholeNetworkPerThread[batch - 1];
+        if (whole != null) {
+            pool.run(whole);
+            return;
+        }
         Step.Bound[] steps = bound[batch - 1];
         for (Step.Bound step : steps) pool.run(step);
+    }
+
+    /** Part t runs all steps, unsplit, on image range t of the batch (kernels give the same bits per image). */
+    private static Step.Bound splitByImages(List<Step> steps, Tensor[] views, int batch, int threads) {
+        int[] bounds = Step.split(batch, threads, 1);
+        Step.Bound[][] perPart = new Step.Bound[threads][];
+        for (int t = 0; t < threads; t++) {
+            int start = bounds[t], count = bounds[t + 1] - bounds[t];
+            Tensor[] mine = new Tensor[views.length];
+            for (int v = 0; v < views.length; v++) {
+                if (views[v] != null && count > 0) mine[v] = views[v].batchSlice(start, count);
+            }
+            perPart[t] = new Step.Bound[count > 0 ? steps.size() : 0];
+            for (int i = 0; i < perPart[t].length; i++) perPart[t][i] = steps.get(i).bind(mine, 1);
+        }
+        return part -> {
+            for (Step.Bound step : perPart[part]) step.run(0);
+        };
     }
 
     private static void copyIn(MemorySegment src, Layout order, Tensor dst) {

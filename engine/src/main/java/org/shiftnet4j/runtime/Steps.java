@@ -418,14 +418,15 @@ final class Steps {
         private static Tensor asChannelsFirst(Tensor in, Tensor out) {
             long features = (long) in.channels() * in.height() * in.width();
             if (out.channels() != features || out.height() != 1 || out.width() != 1 || out.strideC() != 1
-                    || out.strideN() != features || out.border() != 0) {
+                    || out.strideN() < features || out.border() != 0) {
                 throw new IllegalStateException("flatten output " + out.describe() + " is not " + features
                         + " dense features per image");
             }
-            long offset = out.origin() * Float.BYTES, bytes = in.batch() * features * Float.BYTES;
+            long offset = out.origin() * Float.BYTES;
+            long bytes = ((in.batch() - 1L) * out.strideN() + features) * Float.BYTES;
             Layout order = in.height() * in.width() == 1 ? in.layout() : Layout.NCHW;
             return Tensor.wrap(out.segment().asSlice(offset, bytes), order, in.batch(), in.channels(), in.height(),
-                    in.width(), 0);
+                    in.width(), 0, out.strideN());
         }
     }
 

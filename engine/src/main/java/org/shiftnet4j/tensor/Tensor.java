@@ -72,6 +72,17 @@ public final class Tensor {
      * the caller is responsible for the border being zero.
      */
     public static Tensor wrap(MemorySegment segment, Layout layout, int n, int c, int h, int w, int border) {
+        return wrap(segment, layout, n, c, h, w, border, -1);
+    }
+
+    /**
+     * Like {@link #wrap(MemorySegment, Layout, int, int, int, int, int)} but with images {@code imageStride} floats
+     * apart (at least one image's size; -1 for exactly one image's size). A planner whose buffers hold values of
+     * different sizes in turn gives every value the buffer's own per-image stride, so that image n of every value
+     * lives in the same place and threads working on different images never touch each other's memory.
+     */
+    public static Tensor wrap(MemorySegment segment, Layout layout, int n, int c, int h, int w, int border,
+                              long imageStride) {
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(layout, "layout");
         checkShape(n, c, h, w);
@@ -80,7 +91,13 @@ public final class Tensor {
         }
         long hp = (long) h + 2L * border;
         long wp = (long) w + 2L * border;
-        long bytes = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact((long) n, c), hp), wp) * Float.BYTES;
+        long image = Math.multiplyExact(Math.multiplyExact((long) c, hp), wp);
+        long strideN = imageStride < 0 ? image : imageStride;
+        if (strideN < image) {
+            throw new IllegalArgumentException("image stride " + imageStride + " is smaller than one image of "
+                    + describe(n, c, h, w) + " with border " + border + " (" + image + " floats)");
+        }
+        long bytes = Math.addExact(Math.multiplyExact(n - 1L, strideN), image) * Float.BYTES;
         if (segment.byteSize() < bytes) {
             throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for "
                     + describe(n, c, h, w) + " " + layout + " with border " + border + ": " + bytes + " bytes needed");
@@ -90,9 +107,9 @@ public final class Tensor {
         }
         return switch (layout) {
             case NCHW -> new Tensor(segment, layout, n, c, h, w, border,
-                    c * hp * wp, hp * wp, wp, 1, border * wp + border);
+                    strideN, hp * wp, wp, 1, border * wp + border);
             case NHWC -> new Tensor(segment, layout, n, c, h, w, border,
-                    hp * wp * c, 1, wp * c, c, (border * wp + border) * c);
+                    strideN, 1, wp * c, c, (border * wp + border) * c);
         };
     }
 
