@@ -169,6 +169,8 @@ class PerformanceReportTest {
     void anEmptyRunListsTheTargetsWithoutData() throws IOException {
         String md = render();
         assertTrue(md.contains("No performance run is recorded in this file yet"), md);
+        assertTrue(md.contains("from a run without results"), md);
+        assertFalse(md.contains("from `docs/benchmarks/performance.json`"), "no results file to name: " + md);
         for (String id : List.of("conv1x1-peak", "conv1x1-vs-ort", "conv1x1-2-threads", "csc-shift-overhead",
                 "shift-bandwidth", "shift-vs-ort", "model-latency", "model-throughput", "model-allocation")) {
             assertTrue(md.contains("| `" + id + "` |"), id + " missing from " + md);
