@@ -97,10 +97,25 @@ public final class FoundationReport {
     }
 
     /**
+     * A report that reads options of its own besides the shared ones and may write files next to the Markdown
+     * (a chart); {@code md} is where the Markdown will be written.
+     */
+    @FunctionalInterface
+    interface OptionsRenderer {
+        String render(List<JmhResult> results, Context context, Map<String, String> options, Path md)
+                throws IOException;
+    }
+
+    /**
      * The command line every report shares: {@code --json FILE --md FILE [--command TEXT] [--started TEXT]};
      * reads the JMH JSON, renders with the run's context and writes the Markdown file.
      */
     static void writeReport(String[] args, String tool, Renderer renderer) throws IOException {
+        writeReportWithOptions(args, tool, (results, context, options, md) -> renderer.render(results, context));
+    }
+
+    /** As {@link #writeReport}, handing every {@code --name VALUE} pair of the command line to the renderer. */
+    static void writeReportWithOptions(String[] args, String tool, OptionsRenderer renderer) throws IOException {
         Map<String, String> options = parseOptions(args, tool);
         Path json = Path.of(required(options, "--json", tool));
         Path md = Path.of(required(options, "--md", tool));
@@ -113,7 +128,7 @@ public final class FoundationReport {
         Context context = new Context(MachineInfo.current(), vectorBits(results),
                 options.getOrDefault("--command", "(not given)"), options.getOrDefault("--started", "(not given)"),
                 now, json.toString());
-        String markdown = renderer.render(results, context);
+        String markdown = renderer.render(results, context, options, md);
         Path parent = md.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
