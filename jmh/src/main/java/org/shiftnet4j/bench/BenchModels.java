@@ -94,7 +94,7 @@ public final class BenchModels {
         return key(name).startsWith("shiftresnet");
     }
 
-    private static boolean isShiftNet(String name) {
+    static boolean isShiftNet(String name) {
         return key(name).startsWith("shiftnet-");
     }
 

@@ -103,6 +103,9 @@ public class ModelBench {
             session.close();
             throw e;
         }
+        // As a server would (Session.warmUp): let C2 compile every kernel before JMH's own warm-up, which at 5 × 1 s
+        // ends before ShiftNet-A's once-per-inference kernels are compiled (they allocate until then).
+        session.warmUp(java.time.Duration.ofSeconds(BenchModels.isShiftNet(model) ? 15 : 5));
         // The reference check leaves hundreds of MB of garbage; collect it before the first timed iteration.
         System.gc();
     }
