@@ -50,8 +50,8 @@ final class VectorConv1x1Nhwc {
     /** Input bytes of a block of pixels (pixels × Cin), re-read once per weight panel: well inside L2. */
     private static final long BLOCK_BYTES = 256 * 1024;
 
-    /** Per-thread landing place of a tile with fewer than L channels. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[8 * L]);
+    /** Per-thread landing place of a tile with fewer than L channels ({@link #columns}' last argument). */
+    static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[8 * L]);
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -83,12 +83,12 @@ final class VectorConv1x1Nhwc {
                     int w = co / PANEL * panelSize + PANEL + co % PANEL, channels = Math.min(NR, cout - co);
                     long oc = outBase + (long) co * Float.BYTES;
                     if (linear) {
-                        columns(src, cin, panels, w, inBase + first * inPixel, inPixel, end - first, dst,
-                                oc + first * outPixel, outPixel, relu, channels, scratch);
+                        columns(src, cin, panels, w, inBase + first * inPixel, inPixel, end - first,
+                                dst, oc + first * outPixel, outPixel, relu, channels, scratch);
                     } else {
                         for (int row = first; row < end; row++) {
-                            columns(src, cin, panels, w, inBase + row * inRow, inPixel, ow, dst, oc + row * outRow,
-                                    outPixel, relu, channels, scratch);
+                            columns(src, cin, panels, w, inBase + row * inRow, inPixel, ow, dst,
+                                    oc + row * outRow, outPixel, relu, channels, scratch);
                         }
                     }
                 }
@@ -97,11 +97,13 @@ final class VectorConv1x1Nhwc {
     }
 
     /**
-     * One run of pixels for {@code channels} (≤ NR) output channels starting at weight index {@code w}: a main tile
-     * when they fill one, otherwise two-vector tiles, then one-vector tiles.
+     * One run of pixels for {@code channels} (≤ NR) output channels starting at weight index {@code w} of
+     * {@link Conv1x1Weights#columnPanels(int) columnPanels(PANEL)}: a main tile when they fill one, otherwise
+     * two-vector tiles, then one-vector tiles. A pixel's input channels are consecutive floats (the K loop's constant
+     * step is what lets C2 drop its range checks). Also used by {@link VectorConv1x1Nchw} for small planes.
      */
-    private static void columns(MemorySegment in, int k, float[] panels, int w, long i, long inPixel, int count,
-                                MemorySegment out, long o, long outPixel, boolean relu, int channels, float[] scratch) {
+    static void columns(MemorySegment in, int k, float[] panels, int w, long i, long inPixel, int count,
+                        MemorySegment out, long o, long outPixel, boolean relu, int channels, float[] scratch) {
         if (channels == NR) {
             if (WIDE) run4x4(in, k, panels, w, i, inPixel, count, out, o, outPixel, relu);
             else run5x2(in, k, panels, w, i, inPixel, count, out, o, outPixel, relu);
