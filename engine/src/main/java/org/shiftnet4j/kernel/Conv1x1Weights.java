@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       input channel its {@code ROW_PANEL} weights side by side, zero padded past Cout.</li>
  *   <li>{@link #columnPanels(int)} for NHWC (N = Cout, the weights are the vector side): panels of {@code width}
  *       output channels, each {@code [bias co][ci][co]}, zero padded past Cout. The width-{@link #COUT_ALIGN} form is
- *       built at construction; other widths (wider vectors than this machine has) are derived once on first use.</li>
+ *       built at construction; other widths (the 64-wide panels of the 4-vector NHWC tile with 16-lane vectors) are
+ *       derived once on first use.</li>
  * </ul>
  * A panel starts with its bias row so that a micro-kernel initialises its accumulators from the same array and
  * the same running index it then walks through K.
@@ -24,8 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Conv1x1Weights {
     /** Padding of the output-channel dimension of the bias and the default column panels: two 256-bit vectors. */
     public static final int COUT_ALIGN = 16;
-    /** Output channels per {@link #rowPanels()} panel: the M side of the NCHW micro-kernel. */
-    public static final int ROW_PANEL = 5;
+    /**
+     * Output channels per {@link #rowPanels()} panel: the M side of the NCHW micro-kernel (8 channels × 3 vectors of
+     * pixels with 16-lane vectors, 8 × 1 with narrower ones).
+     */
+    public static final int ROW_PANEL = 8;
 
     private final int inChannels, outChannels, paddedOut;
     private final float[] outMajor; // [co][ci]

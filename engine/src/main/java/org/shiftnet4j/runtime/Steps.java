@@ -12,8 +12,8 @@ import org.shiftnet4j.tensor.Layout;
 import org.shiftnet4j.tensor.Tensor;
 
 /**
- * The step kinds a prepared model is made of. Each splits its work by output channels for intra-op threads, except
- * general convolution, softmax and flatten, which split by images.
+ * The step kinds a prepared model is made of. Most split their work by output channels for intra-op threads;
+ * pointwise convs on large images split output rows, and general convolution, softmax and flatten split images.
  */
 final class Steps {
     /** Channel ranges of a split start on whole vectors (16 floats: one 512-bit or two 256-bit) where possible. */
@@ -61,7 +61,14 @@ final class Steps {
         return Arrays.copyOfRange(a, from, to);
     }
 
-    /** 1×1 convolution or linear layer (BN folded into weights and bias, optional fused ReLU). */
+    /**
+     * 1×1 convolution or linear layer (BN folded into weights and bias, optional fused ReLU). Threads split the
+     * output rows when the image has more pixels than output channels, otherwise the output channels: a channel
+     * split makes every thread read the whole input (pixels × Cin floats) and a row split the whole weights
+     * (Cin × Cout), so the smaller of the two is the one read twice. A row split also keeps narrow layers (Cout 32
+     * or 64) in whole register tiles. Either way an output element is computed by the same terms in the same order
+     * (the kernels' law), so the bits do not depend on the number of threads.
+     */
     static final class Pointwise extends Step {
         private final Kernels kernels;
         private final int stride;
@@ -80,11 +87,29 @@ final class Steps {
 
         @Override
         Bound bind(Tensor[] views, int parts) {
-            Tensor in = views[inputs[0]];
-            Tensor[] outs = slices(views[output], parts);
+            Tensor in = views[inputs[0]], out = views[output];
+            if (parts > 1 && out.height() >= parts && (long) out.height() * out.width() > out.channels()) {
+                return bindRows(in, out, parts);
+            }
+            Tensor[] outs = slices(out, parts);
             Conv1x1Weights[] ws = weights.get(parts);
             return part -> {
                 if (ws[part] != null) kernels.conv1x1(in, ws[part], stride, relu, outs[part]);
+            };
+        }
+
+        private Bound bindRows(Tensor in, Tensor out, int parts) {
+            Conv1x1Weights all = weights.get(1)[0];
+            int[] b = Step.split(out.height(), parts, 1);
+            Tensor[] ins = new Tensor[parts], outs = new Tensor[parts];
+            for (int i = 0; i < parts; i++) {
+                int rows = b[i + 1] - b[i];
+                if (rows == 0) continue;
+                outs[i] = out.rowSlice(b[i], rows);
+                ins[i] = in.rowSlice(b[i] * stride, (rows - 1) * stride + 1);
+            }
+            return part -> {
+                if (outs[part] != null) kernels.conv1x1(ins[part], all, stride, relu, outs[part]);
             };
         }
     }

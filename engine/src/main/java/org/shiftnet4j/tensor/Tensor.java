@@ -318,6 +318,20 @@ public final class Tensor {
                 origin + start * strideC);
     }
 
+    /**
+     * A view of rows {@code [start, start+count)} of every image and channel, without a border: the rows around it
+     * are the parent's, not zeros, so it suits readers and writers of the interior only (a pointwise convolution
+     * whose output rows are split between threads).
+     */
+    public Tensor rowSlice(int start, int count) {
+        if (start < 0 || count < 1 || start + count > h) {
+            throw new IndexOutOfBoundsException("row slice [" + start + ", " + (start + count) + ") is outside "
+                    + describe());
+        }
+        return new Tensor(segment, layout, n, c, count, w, 0, strideN, strideC, strideH, strideW,
+                origin + start * strideH);
+    }
+
     /** Sets the interior to zero (the border is zero already). */
     public void zero() {
         if (isWhole()) {

@@ -83,6 +83,27 @@ class TensorTest {
     }
 
     @Test
+    void rowSlicesAreViewsOfTheirRowsWithoutABorder() {
+        float[] data = random(2 * 3 * 5 * 4, 3);
+        try (Arena arena = Arena.ofConfined()) {
+            for (Layout layout : Layout.values()) {
+                Tensor t = Tensor.allocate(arena, layout, 2, 3, 5, 4, 1);
+                t.copyFrom(data);
+                Tensor v = t.rowSlice(2, 2);
+                assertEquals(2, v.height());
+                assertEquals(0, v.border());
+                for (int n = 0; n < 2; n++) for (int c = 0; c < 3; c++) for (int y = 0; y < 2; y++) for (int x = 0; x < 4; x++) {
+                    assertEquals(t.get(n, c, y + 2, x), v.get(n, c, y, x));
+                }
+                v.set(1, 2, 1, 3, 42f);
+                assertEquals(42f, t.get(1, 2, 3, 3));
+                assertThrows(IndexOutOfBoundsException.class, () -> t.rowSlice(4, 2));
+                assertThrows(IndexOutOfBoundsException.class, () -> t.rowSlice(0, 0));
+            }
+        }
+    }
+
+    @Test
     void badShapesAndLengthsAreNamed() {
         try (Arena arena = Arena.ofConfined()) {
             var e = assertThrows(IllegalArgumentException.class, () -> Tensor.allocate(arena, Layout.NCHW, 1, 0, 4, 4));

@@ -2,6 +2,7 @@ package org.shiftnet4j.kernel.simd;
 
 import static org.shiftnet4j.kernel.simd.VectorKernels.S;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -11,27 +12,29 @@ import org.shiftnet4j.kernel.Conv1x1Weights;
 import org.shiftnet4j.tensor.Tensor;
 
 /**
- * NCHW pointwise convolution as a GEMM: M = Cout, N = output pixels, K = Cin; the input planes are already a
- * K×N matrix, so nothing is copied. A register tile is {@value #MR} output channels × two vectors of pixels
- * (10 accumulators); every K step loads two pixel vectors of one input channel and broadcasts the {@value #MR}
- * packed weights of that channel. Accumulators start from the panel's biases (or, after the first K block, from
- * the output); ReLU and the store follow the K loop.
+ * NCHW pointwise convolution as a GEMM: M = Cout, N = output pixels, K = Cin. A register tile is {@value #MR}
+ * output channels × a strip of pixel vectors ({@link #NV} vectors, or one for the last pixels of a plane); every
+ * K step loads the strip's vectors of one input channel and broadcasts the {@value #MR} packed weights of that
+ * channel (8 × 2 vectors = 16 accumulators measured best on the build machine, ahead of 4 × 4, 6 × 2 and 8 × 3).
  *
- * <p>Loop nest: K blocks of {@link #kBlock} channels → pixel strips of {@link #NR} → weight panels. The strip's
- * K block of input (the micro-panel every panel re-reads) stays in L1 while the weights stream from L2.
+ * <p>Packing (BLIS's B panel). For a block of up to {@link #BLOCK_PIXELS} output pixels and a K block of up to
+ * {@link #K_BLOCK} input channels, the input is first copied into a per-thread buffer, one row of
+ * {@link #PACK_WIDTH} floats per input channel, whatever the input's geometry (stride 2, borders, views). Then
+ * the kernels read rows a constant distance apart (which lets C2 drop their range checks) from a buffer that stays
+ * in L2, instead of one short run from each of Cin planes per strip, which hardware prefetchers do not follow.
  *
- * <p>Pixels are walked as rows: a dense input plane (no border, stride 1) is one row of H·W pixels, otherwise
- * each output row is one. No kernel uses masks (C1 cannot compile kernels full of masked operations; see the
- * note on the generated kernels). A strip shorter than {@link #NR} reads an unmasked window placed inside the
- * segment (running on past the row's end, or, near the segment's end, ending at the row's end), computes into a
- * per-thread scratch row, and copies out only its own lanes. The same route "scatters" the strips of a dense input
- * into an output whose rows are not contiguous (a bordered output). Output channels past Cout are zero rows of
- * the last panel and are never stored.
+ * <p>Loop nest: images → pixel blocks → K blocks (pack) → strips → panels of {@value #MR} channels (inside the
+ * kernel, so a call covers every panel). Accumulators start from the biases in the first K block and from the
+ * output (the partial sums so far) in the next ones; ReLU and the store follow the last.
  *
- * <p>Stride 2 loads four vectors of input per K step and keeps the even pixels with constant two-vector shuffles
- * ({@link #EVEN}, and {@link #ODD} on a window one float early, so that no strip reads past its last pixel). That
- * costs shuffles in the K loop (repeated for every panel) but needs no scratch copy of the input and no extra pass
- * over memory; stride 2 convolutions are rare in shift networks. Larger strides use a plain loop.
+ * <p>The output. A strip whose pixels are all there and contiguous in the output, and a whole panel, are stored
+ * straight. Everything else (the last pixels of a plane when they do not fill a strip, strips that cross the rows
+ * of a bordered output, the last panel when Cout is not a multiple of {@value #MR}) is computed into a per-thread
+ * tile and only its own lanes and channels are copied out (after copying the partial sums in, for later K blocks).
+ *
+ * <p>Summation order: every output element is its bias, then one FMA per input channel in order, stored and
+ * reloaded exactly between K blocks, whichever strip or tile computes it; so a channel's bits do not depend on the
+ * other channels of the call (the runtime splits output channels between threads).
  */
 final class VectorConv1x1Nchw {
     private VectorConv1x1Nchw() {
@@ -40,184 +43,222 @@ final class VectorConv1x1Nchw {
     static final int L = S.length();
     /** Output channels per register tile; the weights are packed in panels of this many. */
     static final int MR = Conv1x1Weights.ROW_PANEL;
-    /** Pixels per register tile. */
-    static final int NR = 2 * L;
-    /** Bytes of the input micro-panel (K block × NR pixels) that every weight panel re-reads: about half of L1. */
-    private static final int MICRO_PANEL_BYTES = 24 * 1024;
+    /** 16 or more lanes: a machine with 32 vector registers (AVX-512), which fits the {@value #NV}-vector strip. */
+    static final boolean WIDE = L >= 16;
+    /** Vectors of pixels per main strip when {@link #WIDE}. */
+    static final int NV = 3;
+    /** Pixels per main strip: {@value #NV} vectors, or one vector (8 accumulators) for AVX2's 16 registers. */
+    static final int NR = WIDE ? NV * L : L;
+    /** Input channels per K block, at most. */
+    static final int K_BLOCK = 512;
+    /** Output pixels per block, at most (plus up to one strip when that avoids a tiny last block). */
+    static final int BLOCK_PIXELS = 144;
+    /** Floats per packed input channel: a block, and room for the last strip's lanes past it. */
+    static final int PACK_WIDTH = BLOCK_PIXELS + 2 * NR;
+    private static final long PACK_ROW = (long) PACK_WIDTH * Float.BYTES;
     /** Lane i takes lane 2i of the pair (this, other): the even pixels of 2L consecutive ones. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i);
-    /** Lane i takes lane 2i+1 of the pair: the even pixels of a window that starts one float early. */
-    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> 2 * i + 1);
-
-    /**
-     * Per-thread landing place of a tile that is not all ours (vector stores, then a scalar copy of our lanes).
-     * Masked vector stores would do, but C1 gives up on a kernel with ten of them ("out of virtual registers"),
-     * after which HotSpot can leave it in slow tier-2 code that boxes every vector for a long time.
-     */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final long VECTOR_BYTES = (long) L * Float.BYTES;
 
+    /** Per-thread native buffers: the packed input block, and the tile for output that is not stored straight. */
+    private static final class Scratch {
+        final MemorySegment pack;
+        MemorySegment tile = MemorySegment.NULL;
+
+        Scratch() {
+            // Freed with the thread's last reference. One extra row: packing copies whole vectors.
+            pack = Arena.ofAuto().allocate((K_BLOCK + 1) * PACK_ROW, 64);
+        }
+
+        /** A tile of {@code rows} rows of NR floats; grows (once per thread and larger Cout) when needed. */
+        MemorySegment tile(int rows) {
+            long bytes = (long) rows * NR * Float.BYTES;
+            if (tile.byteSize() < bytes) tile = Arena.ofAuto().allocate(bytes, 64);
+            return tile;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     static void conv1x1(Tensor in, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
-        if (stride > 2 || in.strideW() != 1 || out.strideW() != 1) {
+        if (in.strideW() != 1 || out.strideW() != 1) {
             plain(in, wt, stride, relu, out);
             return;
         }
         int cin = wt.inChannels(), cout = wt.outChannels();
         float[] panels = wt.rowPanels();
-        int panelSize = wt.panelSize(MR), panelCount = wt.panelCount(MR);
-        int oh = out.height(), ow = out.width();
+        int panelSize = wt.panelSize(MR), panelCount = wt.panelCount(MR), fullPanels = cout / MR;
+        int ow = out.width(), pixels = out.height() * ow;
         MemorySegment src = in.segment(), dst = out.segment();
-
-        // A dense input plane (no border, stride 1) is one row of H·W pixels. If the output plane is dense too the
-        // strips store straight into it; otherwise (a bordered output, e.g. the buffer a shift reads next) they
-        // "scatter": go through the scratch row and out in row pieces, which beats strips of one short row each.
-        boolean denseIn = stride == 1 && in.strideH() == ow;
-        boolean dense = denseIn && out.strideH() == ow, scatter = denseIn && !dense;
-        int rowLength = denseIn ? oh * ow : ow, rows = denseIn ? 1 : oh;
-        long inRow = stride * in.strideH() * Float.BYTES, outRow = out.strideH() * Float.BYTES;
         long inChannel = in.strideC() * Float.BYTES, outChannel = out.strideC() * Float.BYTES;
-        long inPixel = (long) stride * Float.BYTES;
-        // Bytes one strip reads per input channel (full strips never read past their last pixel).
-        long window = stride == 1 ? 2 * VECTOR_BYTES : 4 * VECTOR_BYTES - Float.BYTES, inSize = src.byteSize();
+        long inRow = stride * in.strideH() * Float.BYTES, outRow = out.strideH() * Float.BYTES;
+        boolean denseIn = stride == 1 && in.strideH() == ow, denseOut = out.strideH() == ow;
         int kBlock = kBlock(cin);
-        float[] scratch = SCRATCH.get();
+        boolean singlePass = kBlock == cin;
+        Scratch scratch = SCRATCH.get();
+        MemorySegment pack = scratch.pack, tile = scratch.tile(panelCount * MR);
 
         for (int n = 0; n < out.batch(); n++) {
             long inImage = in.index(n, 0, 0, 0) * Float.BYTES, outImage = out.index(n, 0, 0, 0) * Float.BYTES;
-            for (int k0 = 0; k0 < cin; k0 += kBlock) {
-                int k = Math.min(kBlock, cin - k0);
-                boolean accumulate = k0 > 0, reluNow = relu && k0 + k == cin;
-                long inSpan = (k - 1) * inChannel + window;
-                for (int row = 0; row < rows; row++) {
-                    long inBase = inImage + row * inRow + k0 * inChannel, outBase = outImage + row * outRow;
-                    for (int x = 0; x < rowLength; x += NR) {
-                        int pixels = Math.min(NR, rowLength - x), from = 0, to = pixels;
-                        long i = inBase + x * inPixel, o = outBase + x * (long) Float.BYTES;
-                        if (pixels < NR && i + inSpan > inSize) {
-                            // The window past the row's end would leave the segment: end it at the row's end instead.
-                            // Its lanes before `from` are pixels that are not ours to store (copyLanes skips them).
-                            from = NR - pixels;
-                            to = NR;
-                            if (i - from * inPixel < 0) { // a tensor smaller than one strip
-                                if (scatter) plainStrip(src, i, inChannel, inPixel, k, panels, panelSize, k0, cout, dst,
-                                        outImage, outRow, ow, x, outChannel, pixels, accumulate, reluNow);
-                                else plainStrip(src, i, inChannel, inPixel, k, panels, panelSize, k0, cout, dst,
-                                        outBase, 0, rowLength, x, outChannel, pixels, accumulate, reluNow);
-                                continue;
+            for (int xb = 0; xb < pixels; ) {
+                int blockCount = Math.min(BLOCK_PIXELS, pixels - xb);
+                if (pixels - xb - blockCount < NR) blockCount = pixels - xb; // no tiny last block
+                for (int k0 = 0; k0 < cin; k0 += kBlock) {
+                    int k = Math.min(kBlock, cin - k0);
+                    boolean accumulate = k0 > 0, reluNow = relu && k0 + k == cin;
+                    int w = (k0 + 1) * MR; // this K block's first weight row, from a panel's start
+                    packBlock(src, inImage + k0 * inChannel, inChannel, inRow, denseIn, stride, k, xb, blockCount,
+                            ow, pack);
+                    for (int x = xb, end = xb + blockCount; x < end; ) {
+                        int count = Math.min(NR, end - x), width = count > L ? NR : L, start = x;
+                        // The last pixels of a dense plane, in one pass over K: a whole strip ending at the plane's
+                        // end, overlapping the previous one (whose pixels it recomputes to the same bits).
+                        if (count < width && singlePass && denseOut && end - xb >= width) start = end - width;
+                        long p = (start - xb) * (long) Float.BYTES; // the strip's first pixel in the packed rows
+                        int y0 = start / ow, x0 = start - y0 * ow;
+                        if (start + width <= end && (denseOut || x0 + width <= ow)) {
+                            long o = outImage + (denseOut ? start : y0 * out.strideH() + x0) * (long) Float.BYTES;
+                            if (fullPanels > 0) {
+                                kernel(width, accumulate, pack, p, k, panels, 0, panelSize, w, fullPanels, dst, o,
+                                        outChannel, reluNow);
                             }
-                            i -= from * inPixel;
-                            o -= from * (long) Float.BYTES;
-                        }
-                        for (int panel = 0; panel < panelCount; panel++) {
-                            int co = panel * MR, valid = Math.min(MR, cout - co);
-                            int w = panel * panelSize + (k0 + 1) * MR;
-                            long oc = o + co * outChannel;
-                            if (scatter) {
-                                stripPartial(src, i, inChannel, k, panels, w, accumulate, scratch);
-                                scatterLanes(scratch, dst, outImage + co * outChannel, outRow, ow, x - from,
-                                        outChannel, valid, from, to, accumulate, reluNow);
-                            } else if (pixels == NR) {
-                                if (stride == 1) {
-                                    if (accumulate) stripAccumulate(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
-                                    else strip(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
-                                } else {
-                                    if (accumulate) strip2Accumulate(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
-                                    else strip2(src, i, inChannel, k, panels, w, dst, oc, outChannel, valid, reluNow);
-                                }
-                            } else {
-                                if (stride == 1) stripPartial(src, i, inChannel, k, panels, w, accumulate, scratch);
-                                else strip2Partial(src, i, inChannel, k, panels, w, accumulate, scratch);
-                                copyLanes(scratch, dst, oc, outChannel, valid, from, to, accumulate, reluNow);
+                            if (fullPanels < panelCount) { // the last panel, partly padding
+                                throughTile(width, accumulate, pack, p, k, panels, fullPanels, panelSize, w, cout,
+                                        dst, outImage, outChannel, outRow, ow, start, width, tile, reluNow);
                             }
+                        } else {
+                            throughTile(width, accumulate, pack, p, k, panels, 0, panelSize, w, cout, dst, outImage,
+                                    outChannel, outRow, ow, x, count, tile, reluNow);
                         }
+                        x += count;
                     }
                 }
+                xb += blockCount;
             }
         }
     }
 
     /**
-     * Copies lanes {@code from ≤ j < to} of the first {@code valid} scratch rows to output channel rows
-     * {@code o, o + outChannel, ...}, adding the partial sums already there when {@code accumulate}, then ReLU.
-     * A vector's worth of lanes that is wholly ours moves as one vector; the rest lane by lane.
+     * Output channels from panel {@code firstPanel} on, for {@code count} pixels from {@code x}, computed into
+     * {@code tile} (rows of {@code width} floats, one per channel) and copied out: the partial sums in first when
+     * {@code accumulate}, then only this strip's lanes of the real channels.
      */
-    private static void copyLanes(float[] scratch, MemorySegment out, long o, long outChannel, int valid, int from,
-                                  int to, boolean accumulate, boolean relu) {
-        boolean lowWhole = from == 0 && to >= L, highWhole = from <= L && to == NR;
-        int scalarFrom = lowWhole ? L : from, scalarTo = highWhole ? Math.min(to, L) : to;
-        for (int r = 0; r < valid; r++, o += outChannel) {
-            if (lowWhole) copyVector(scratch, r * NR, out, o, accumulate, relu);
-            if (highWhole) copyVector(scratch, r * NR + L, out, o + VECTOR_BYTES, accumulate, relu);
-            for (int j = scalarFrom; j < scalarTo; j++) {
-                long at = o + j * (long) Float.BYTES;
-                float v = accumulate ? scratch[r * NR + j] + out.get(F, at) : scratch[r * NR + j];
-                out.set(F, at, relu ? Math.max(v, 0f) : v);
+    private static void throughTile(int width, boolean accumulate, MemorySegment pack, long p, int k, float[] panels,
+                                    int firstPanel, int panelSize, int w, int cout, MemorySegment out, long outImage,
+                                    long outChannel, long outRow, int ow, int x, int count, MemorySegment tile,
+                                    boolean relu) {
+        int co = firstPanel * MR, channels = cout - co, panels_ = (channels + MR - 1) / MR;
+        long plane = outImage + co * outChannel, tileRow = (long) width * Float.BYTES;
+        if (accumulate) moveLanes(out, plane, outChannel, outRow, ow, x, count, tile, tileRow, channels, true);
+        kernel(width, accumulate, pack, p, k, panels, firstPanel * panelSize, panelSize, w, panels_, tile, 0, tileRow,
+                relu);
+        moveLanes(out, plane, outChannel, outRow, ow, x, count, tile, tileRow, channels, false);
+    }
+
+    /** The kernel for a strip of {@code width} (NR or L) pixels, from the biases or adding to the output. */
+    private static void kernel(int width, boolean accumulate, MemorySegment pack, long p, int k, float[] weights,
+                               int b, int panelSize, int w, int panels, MemorySegment out, long o, long outChannel,
+                               boolean relu) {
+        if (width != L) { // NR > L: only WIDE
+            if (accumulate) stripAccumulate(pack, p, k, weights, b, panelSize, w, panels, out, o, outChannel, relu);
+            else strip(pack, p, k, weights, b, panelSize, w, panels, out, o, outChannel, relu);
+        } else {
+            if (accumulate) stripOneAccumulate(pack, p, k, weights, b, panelSize, w, panels, out, o, outChannel, relu);
+            else stripOne(pack, p, k, weights, b, panelSize, w, panels, out, o, outChannel, relu);
+        }
+    }
+
+    /**
+     * Packs input channels {@code [0, k)} (the first at byte {@code chan0}) of output pixels
+     * {@code [x, x+count)} into rows of {@link #PACK_WIDTH} floats, the pixels in order from the start of each
+     * row. Lanes past {@code count} hold whatever the copies left there (results there are never stored).
+     */
+    private static void packBlock(MemorySegment src, long chan0, long inChannel, long inRow, boolean denseIn,
+                                  int stride, int k, int x, int count, int ow, MemorySegment pack) {
+        if (denseIn) { // one contiguous run per input channel
+            copyRuns(src, chan0 + x * (long) Float.BYTES, inChannel, 1, count, k, pack, 0);
+            return;
+        }
+        int y0 = x / ow, x0 = x - y0 * ow;
+        long pixelBytes = (long) stride * Float.BYTES;
+        for (int j = 0, y = y0, xx = x0; j < count; y++, xx = 0) {
+            int length = Math.min(count - j, ow - xx);
+            copyRuns(src, chan0 + y * inRow + xx * pixelBytes, inChannel, stride, length, k, pack,
+                    j * (long) Float.BYTES);
+            j += length;
+        }
+    }
+
+    /**
+     * For each of {@code k} channels ({@code inChannel} bytes apart from {@code from}, {@link #PACK_ROW} apart from
+     * {@code to}) copies {@code length} floats taken every {@code stride} floats to consecutive floats. Whole
+     * vectors where every read stays inside the segment (writing up to a vector past the run: lanes that a later
+     * run overwrites or whose results are never stored), else one float at a time.
+     */
+    private static void copyRuns(MemorySegment src, long from, long inChannel, int stride, int length, int k,
+                                 MemorySegment pack, long to) {
+        int vectors = (length + L - 1) / L;
+        long lastRead = from + (k - 1) * inChannel + (long) stride * vectors * VECTOR_BYTES;
+        if (stride == 1 && lastRead <= src.byteSize()) {
+            for (int kk = 0; kk < k; kk++, from += inChannel, to += PACK_ROW) {
+                for (int v = 0; v < vectors; v++) {
+                    FloatVector.fromMemorySegment(S, src, from + v * VECTOR_BYTES, NATIVE)
+                            .intoMemorySegment(pack, to + v * VECTOR_BYTES, NATIVE);
+                }
+            }
+        } else if (stride == 2 && lastRead <= src.byteSize()) {
+            for (int kk = 0; kk < k; kk++, from += inChannel, to += PACK_ROW) {
+                for (int v = 0; v < vectors; v++) {
+                    long at = from + 2 * v * VECTOR_BYTES;
+                    FloatVector.fromMemorySegment(S, src, at, NATIVE)
+                            .rearrange(EVEN, FloatVector.fromMemorySegment(S, src, at + VECTOR_BYTES, NATIVE))
+                            .intoMemorySegment(pack, to + v * VECTOR_BYTES, NATIVE);
+                }
+            }
+        } else {
+            long step = (long) stride * Float.BYTES;
+            for (int kk = 0; kk < k; kk++, from += inChannel, to += PACK_ROW) {
+                for (int j = 0; j < length; j++) pack.set(F, to + j * (long) Float.BYTES, src.get(F, from + j * step));
             }
         }
     }
 
     /**
-     * {@link #copyLanes} for a strip whose lane j is pixel {@code first + j} of a plane of rows of {@code width}
-     * pixels, {@code outRow} bytes apart: the lanes go out row piece by row piece.
+     * Moves lanes {@code [0, count)} of the first {@code channels} tile rows ({@code tileRow} bytes apart) to
+     * ({@code toTile} false) or from the output: lane j is pixel {@code x + j} of the plane of channel r at
+     * {@code plane + r·outChannel}, in rows of {@code ow} pixels {@code outRow} bytes apart.
      */
-    private static void scatterLanes(float[] scratch, MemorySegment out, long plane, long outRow, int width,
-                                     int first, long outChannel, int valid, int from, int to, boolean accumulate,
-                                     boolean relu) {
-        for (int j = from; j < to; ) {
-            int pixel = first + j, y = pixel / width, x = pixel - y * width, count = Math.min(to - j, width - x);
-            long o = plane + y * outRow + x * (long) Float.BYTES;
-            for (int r = 0; r < valid; r++, o += outChannel) {
-                int c = 0;
-                for (; c + L <= count; c += L) {
-                    copyVector(scratch, r * NR + j + c, out, o + c * (long) Float.BYTES, accumulate, relu);
-                }
-                for (; c < count; c++) {
-                    long at = o + c * (long) Float.BYTES;
-                    float v = accumulate ? scratch[r * NR + j + c] + out.get(F, at) : scratch[r * NR + j + c];
-                    out.set(F, at, relu ? Math.max(v, 0f) : v);
-                }
-            }
-            j += count;
-        }
-    }
-
-    /** One vector of scratch to the output (plus the partial sum there, then ReLU, when asked). */
-    static void copyVector(float[] scratch, int index, MemorySegment out, long at, boolean accumulate, boolean relu) {
-        FloatVector v = FloatVector.fromArray(S, scratch, index);
-        if (accumulate) v = v.add(FloatVector.fromMemorySegment(S, out, at, NATIVE));
-        if (relu) v = v.max(0f);
-        v.intoMemorySegment(out, at, NATIVE);
-    }
-
-    /**
-     * Scalar version of one K block of a strip of {@code pixels}, for tensors too small to hold a vector window.
-     * Same packed weights and the same start (bias or partial sum) as the kernels; output pixel {@code p = first + x}
-     * is at {@code plane + (p / width)·outRow + (p % width)·4}.
-     */
-    private static void plainStrip(MemorySegment in, long i, long inChannel, long inPixel, int k, float[] panels,
-                                   int panelSize, int k0, int cout, MemorySegment out, long plane, long outRow,
-                                   int width, int first, long outChannel, int pixels, boolean accumulate, boolean relu) {
-        for (int co = 0; co < cout; co++) {
-            int panelStart = co / MR * panelSize + co % MR;
-            for (int x = 0; x < pixels; x++) {
-                int p = first + x;
-                long at = plane + co * outChannel + (p / width) * outRow + (p % width) * (long) Float.BYTES;
-                float acc = accumulate ? out.get(F, at) : panels[panelStart];
-                for (int kk = 0; kk < k; kk++) {
-                    acc = Math.fma(panels[panelStart + (k0 + kk + 1) * MR], in.get(F, i + kk * inChannel + x * inPixel), acc);
-                }
-                out.set(F, at, relu ? Math.max(acc, 0f) : acc);
+    private static void moveLanes(MemorySegment out, long plane, long outChannel, long outRow, int ow, int x, int count,
+                                  MemorySegment tile, long tileRow, int channels, boolean toTile) {
+        int y0 = x / ow, x0 = x - y0 * ow;
+        for (int r = 0; r < channels; r++) {
+            long channel = plane + r * outChannel, t = r * tileRow;
+            for (int j = 0, y = y0, xx = x0; j < count; y++, xx = 0) {
+                int length = Math.min(count - j, ow - xx);
+                long at = channel + y * outRow + xx * (long) Float.BYTES, lane = t + j * (long) Float.BYTES;
+                if (toTile) copyFloats(out, at, tile, lane, length);
+                else copyFloats(tile, lane, out, at, length);
+                j += length;
             }
         }
     }
 
-    /** Input channels per K block: equal blocks no larger than the L1 micro-panel budget allows. */
+    /** Copies {@code count} floats between native segments: whole vectors, then one float at a time. */
+    private static void copyFloats(MemorySegment from, long f, MemorySegment to, long t, int count) {
+        int j = 0;
+        for (; j + L <= count; j += L) {
+            FloatVector.fromMemorySegment(S, from, f + j * (long) Float.BYTES, NATIVE)
+                    .intoMemorySegment(to, t + j * (long) Float.BYTES, NATIVE);
+        }
+        for (; j < count; j++) to.set(F, t + j * (long) Float.BYTES, from.get(F, f + j * (long) Float.BYTES));
+    }
+
+    /** Input channels per K block: equal blocks of at most {@link #K_BLOCK}. */
     static int kBlock(int cin) {
-        int max = Math.max(16, MICRO_PANEL_BYTES / (NR * Float.BYTES));
-        int blocks = (cin + max - 1) / max;
+        int blocks = (cin + K_BLOCK - 1) / K_BLOCK;
         return (cin + blocks - 1) / blocks;
     }
 
@@ -225,360 +266,388 @@ final class VectorConv1x1Nchw {
     // One template, expanded per case and kept inline on purpose. A helper that takes or returns vectors boxes them
     // whenever C2 declines to inline it; and each case is its own small method because C1 gives up on a method with
     // too many vector operations ("out of virtual registers"), after which HotSpot may leave it in slow, boxing
-    // tier-2 code for a long time instead of compiling it with C2.
+    // tier-2 code for a long time instead of compiling it with C2. Starting from the biases and adding to the
+    // output are separate kernels: one kernel with both, called with both, sent C2 into a loop of deoptimizations
+    // on its profiled loop predicates.
+    // Each kernel: {@code panels} consecutive weight panels from index {@code b} ({@code panelSize} apart), rows
+    // {@code w} on of each being this K block's weights; output channel rows {@code outChannel} bytes apart from
+    // {@code o}, MR per panel; pixels from byte {@code p} of each packed row, {@code k} rows.
 
-    /** {@value #MR} channels × {@link #NR} pixels over {@code k} input channels from byte offset {@code i}; starts from the biases ({@code w − MR}). */
-    private static void strip(MemorySegment in, long i, long inChannel, int k, float[] panels, int w,
-                   MemorySegment out, long o, long outChannel, int valid, boolean relu) {
-        FloatVector c00 = FloatVector.broadcast(S, panels[w - MR]), c01 = c00;
-        FloatVector c10 = FloatVector.broadcast(S, panels[w - MR + 1]), c11 = c10;
-        FloatVector c20 = FloatVector.broadcast(S, panels[w - MR + 2]), c21 = c20;
-        FloatVector c30 = FloatVector.broadcast(S, panels[w - MR + 3]), c31 = c30;
-        FloatVector c40 = FloatVector.broadcast(S, panels[w - MR + 4]), c41 = c40;
-        for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE);
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE);
-            i += inChannel;
-            FloatVector b = FloatVector.broadcast(S, panels[w]);
-            c00 = x0.fma(b, c00);
-            c01 = x1.fma(b, c01);
-            b = FloatVector.broadcast(S, panels[w + 1]);
-            c10 = x0.fma(b, c10);
-            c11 = x1.fma(b, c11);
-            b = FloatVector.broadcast(S, panels[w + 2]);
-            c20 = x0.fma(b, c20);
-            c21 = x1.fma(b, c21);
-            b = FloatVector.broadcast(S, panels[w + 3]);
-            c30 = x0.fma(b, c30);
-            c31 = x1.fma(b, c31);
-            b = FloatVector.broadcast(S, panels[w + 4]);
-            c40 = x0.fma(b, c40);
-            c41 = x1.fma(b, c41);
-            w += MR;
+    /** {@code panels} whole panels of 8 output channels × 3 vectors of pixels, from the biases. */
+    private static void strip(MemorySegment pack, long p, int k, float[] weights, int b, int panelSize, int w,
+                   int panels, MemorySegment out, long o, long outChannel, boolean relu) {
+        for (int panel = 0; panel < panels; panel++, b += panelSize, o += MR * outChannel) {
+            long o1 = o + 1 * outChannel;
+            long o2 = o + 2 * outChannel;
+            long o3 = o + 3 * outChannel;
+            long o4 = o + 4 * outChannel;
+            long o5 = o + 5 * outChannel;
+            long o6 = o + 6 * outChannel;
+            long o7 = o + 7 * outChannel;
+            FloatVector c00 = FloatVector.broadcast(S, weights[b]);
+            FloatVector c01 = c00, c02 = c00;
+            FloatVector c10 = FloatVector.broadcast(S, weights[b + 1]);
+            FloatVector c11 = c10, c12 = c10;
+            FloatVector c20 = FloatVector.broadcast(S, weights[b + 2]);
+            FloatVector c21 = c20, c22 = c20;
+            FloatVector c30 = FloatVector.broadcast(S, weights[b + 3]);
+            FloatVector c31 = c30, c32 = c30;
+            FloatVector c40 = FloatVector.broadcast(S, weights[b + 4]);
+            FloatVector c41 = c40, c42 = c40;
+            FloatVector c50 = FloatVector.broadcast(S, weights[b + 5]);
+            FloatVector c51 = c50, c52 = c50;
+            FloatVector c60 = FloatVector.broadcast(S, weights[b + 6]);
+            FloatVector c61 = c60, c62 = c60;
+            FloatVector c70 = FloatVector.broadcast(S, weights[b + 7]);
+            FloatVector c71 = c70, c72 = c70;
+            int wk = b + w;
+            long pk = p;
+            int kk = 0;
+            for (; kk < k; kk++, pk += PACK_ROW, wk += MR) {
+                FloatVector x0 = FloatVector.fromMemorySegment(S, pack, pk, NATIVE);
+                FloatVector x1 = FloatVector.fromMemorySegment(S, pack, pk + VECTOR_BYTES, NATIVE);
+                FloatVector x2 = FloatVector.fromMemorySegment(S, pack, pk + 2 * VECTOR_BYTES, NATIVE);
+                FloatVector f = FloatVector.broadcast(S, weights[wk]);
+                c00 = x0.fma(f, c00);
+                c01 = x1.fma(f, c01);
+                c02 = x2.fma(f, c02);
+                f = FloatVector.broadcast(S, weights[wk + 1]);
+                c10 = x0.fma(f, c10);
+                c11 = x1.fma(f, c11);
+                c12 = x2.fma(f, c12);
+                f = FloatVector.broadcast(S, weights[wk + 2]);
+                c20 = x0.fma(f, c20);
+                c21 = x1.fma(f, c21);
+                c22 = x2.fma(f, c22);
+                f = FloatVector.broadcast(S, weights[wk + 3]);
+                c30 = x0.fma(f, c30);
+                c31 = x1.fma(f, c31);
+                c32 = x2.fma(f, c32);
+                f = FloatVector.broadcast(S, weights[wk + 4]);
+                c40 = x0.fma(f, c40);
+                c41 = x1.fma(f, c41);
+                c42 = x2.fma(f, c42);
+                f = FloatVector.broadcast(S, weights[wk + 5]);
+                c50 = x0.fma(f, c50);
+                c51 = x1.fma(f, c51);
+                c52 = x2.fma(f, c52);
+                f = FloatVector.broadcast(S, weights[wk + 6]);
+                c60 = x0.fma(f, c60);
+                c61 = x1.fma(f, c61);
+                c62 = x2.fma(f, c62);
+                f = FloatVector.broadcast(S, weights[wk + 7]);
+                c70 = x0.fma(f, c70);
+                c71 = x1.fma(f, c71);
+                c72 = x2.fma(f, c72);
+            }
+            if (relu) {
+                c00 = c00.max(0f);
+                c01 = c01.max(0f);
+                c02 = c02.max(0f);
+                c10 = c10.max(0f);
+                c11 = c11.max(0f);
+                c12 = c12.max(0f);
+                c20 = c20.max(0f);
+                c21 = c21.max(0f);
+                c22 = c22.max(0f);
+                c30 = c30.max(0f);
+                c31 = c31.max(0f);
+                c32 = c32.max(0f);
+                c40 = c40.max(0f);
+                c41 = c41.max(0f);
+                c42 = c42.max(0f);
+                c50 = c50.max(0f);
+                c51 = c51.max(0f);
+                c52 = c52.max(0f);
+                c60 = c60.max(0f);
+                c61 = c61.max(0f);
+                c62 = c62.max(0f);
+                c70 = c70.max(0f);
+                c71 = c71.max(0f);
+                c72 = c72.max(0f);
+            }
+            c00.intoMemorySegment(out, o, NATIVE);
+            c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+            c02.intoMemorySegment(out, o + 2 * VECTOR_BYTES, NATIVE);
+            c10.intoMemorySegment(out, o1, NATIVE);
+            c11.intoMemorySegment(out, o1 + VECTOR_BYTES, NATIVE);
+            c12.intoMemorySegment(out, o1 + 2 * VECTOR_BYTES, NATIVE);
+            c20.intoMemorySegment(out, o2, NATIVE);
+            c21.intoMemorySegment(out, o2 + VECTOR_BYTES, NATIVE);
+            c22.intoMemorySegment(out, o2 + 2 * VECTOR_BYTES, NATIVE);
+            c30.intoMemorySegment(out, o3, NATIVE);
+            c31.intoMemorySegment(out, o3 + VECTOR_BYTES, NATIVE);
+            c32.intoMemorySegment(out, o3 + 2 * VECTOR_BYTES, NATIVE);
+            c40.intoMemorySegment(out, o4, NATIVE);
+            c41.intoMemorySegment(out, o4 + VECTOR_BYTES, NATIVE);
+            c42.intoMemorySegment(out, o4 + 2 * VECTOR_BYTES, NATIVE);
+            c50.intoMemorySegment(out, o5, NATIVE);
+            c51.intoMemorySegment(out, o5 + VECTOR_BYTES, NATIVE);
+            c52.intoMemorySegment(out, o5 + 2 * VECTOR_BYTES, NATIVE);
+            c60.intoMemorySegment(out, o6, NATIVE);
+            c61.intoMemorySegment(out, o6 + VECTOR_BYTES, NATIVE);
+            c62.intoMemorySegment(out, o6 + 2 * VECTOR_BYTES, NATIVE);
+            c70.intoMemorySegment(out, o7, NATIVE);
+            c71.intoMemorySegment(out, o7 + VECTOR_BYTES, NATIVE);
+            c72.intoMemorySegment(out, o7 + 2 * VECTOR_BYTES, NATIVE);
         }
-        if (relu) {
-            c00 = c00.max(0f);
-            c01 = c01.max(0f);
-            c10 = c10.max(0f);
-            c11 = c11.max(0f);
-            c20 = c20.max(0f);
-            c21 = c21.max(0f);
-            c30 = c30.max(0f);
-            c31 = c31.max(0f);
-            c40 = c40.max(0f);
-            c41 = c41.max(0f);
-        }
-        // Only the first `valid` rows are channels; the others are the panel's zero padding.
-        c00.intoMemorySegment(out, o, NATIVE);
-        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 1) return;
-        o += outChannel;
-        c10.intoMemorySegment(out, o, NATIVE);
-        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 2) return;
-        o += outChannel;
-        c20.intoMemorySegment(out, o, NATIVE);
-        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 3) return;
-        o += outChannel;
-        c30.intoMemorySegment(out, o, NATIVE);
-        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 4) return;
-        o += outChannel;
-        c40.intoMemorySegment(out, o, NATIVE);
-        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
 
-    /** {@link #strip} adding to the partial sums of earlier K blocks. */
-    private static void stripAccumulate(MemorySegment in, long i, long inChannel, int k, float[] panels, int w,
-                   MemorySegment out, long o, long outChannel, int valid, boolean relu) {
-        // Padding rows (past Cout) read the last real row instead: in bounds, and never stored.
-        int last = valid - 1;
-        FloatVector c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
-        FloatVector c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
-        FloatVector c10 = FloatVector.fromMemorySegment(S, out, o + Math.min(1, last) * outChannel, NATIVE);
-        FloatVector c11 = FloatVector.fromMemorySegment(S, out, o + Math.min(1, last) * outChannel + VECTOR_BYTES, NATIVE);
-        FloatVector c20 = FloatVector.fromMemorySegment(S, out, o + Math.min(2, last) * outChannel, NATIVE);
-        FloatVector c21 = FloatVector.fromMemorySegment(S, out, o + Math.min(2, last) * outChannel + VECTOR_BYTES, NATIVE);
-        FloatVector c30 = FloatVector.fromMemorySegment(S, out, o + Math.min(3, last) * outChannel, NATIVE);
-        FloatVector c31 = FloatVector.fromMemorySegment(S, out, o + Math.min(3, last) * outChannel + VECTOR_BYTES, NATIVE);
-        FloatVector c40 = FloatVector.fromMemorySegment(S, out, o + Math.min(4, last) * outChannel, NATIVE);
-        FloatVector c41 = FloatVector.fromMemorySegment(S, out, o + Math.min(4, last) * outChannel + VECTOR_BYTES, NATIVE);
-        for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE);
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE);
-            i += inChannel;
-            FloatVector b = FloatVector.broadcast(S, panels[w]);
-            c00 = x0.fma(b, c00);
-            c01 = x1.fma(b, c01);
-            b = FloatVector.broadcast(S, panels[w + 1]);
-            c10 = x0.fma(b, c10);
-            c11 = x1.fma(b, c11);
-            b = FloatVector.broadcast(S, panels[w + 2]);
-            c20 = x0.fma(b, c20);
-            c21 = x1.fma(b, c21);
-            b = FloatVector.broadcast(S, panels[w + 3]);
-            c30 = x0.fma(b, c30);
-            c31 = x1.fma(b, c31);
-            b = FloatVector.broadcast(S, panels[w + 4]);
-            c40 = x0.fma(b, c40);
-            c41 = x1.fma(b, c41);
-            w += MR;
+    /** {@code panels} whole panels of 8 output channels × 3 vectors of pixels, adding to the partial sums in the output. */
+    private static void stripAccumulate(MemorySegment pack, long p, int k, float[] weights, int b, int panelSize, int w,
+                   int panels, MemorySegment out, long o, long outChannel, boolean relu) {
+        for (int panel = 0; panel < panels; panel++, b += panelSize, o += MR * outChannel) {
+            long o1 = o + 1 * outChannel;
+            long o2 = o + 2 * outChannel;
+            long o3 = o + 3 * outChannel;
+            long o4 = o + 4 * outChannel;
+            long o5 = o + 5 * outChannel;
+            long o6 = o + 6 * outChannel;
+            long o7 = o + 7 * outChannel;
+            FloatVector c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
+            FloatVector c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
+            FloatVector c02 = FloatVector.fromMemorySegment(S, out, o + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector c10 = FloatVector.fromMemorySegment(S, out, o1, NATIVE);
+            FloatVector c11 = FloatVector.fromMemorySegment(S, out, o1 + VECTOR_BYTES, NATIVE);
+            FloatVector c12 = FloatVector.fromMemorySegment(S, out, o1 + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector c20 = FloatVector.fromMemorySegment(S, out, o2, NATIVE);
+            FloatVector c21 = FloatVector.fromMemorySegment(S, out, o2 + VECTOR_BYTES, NATIVE);
+            FloatVector c22 = FloatVector.fromMemorySegment(S, out, o2 + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector c30 = FloatVector.fromMemorySegment(S, out, o3, NATIVE);
+            FloatVector c31 = FloatVector.fromMemorySegment(S, out, o3 + VECTOR_BYTES, NATIVE);
+            FloatVector c32 = FloatVector.fromMemorySegment(S, out, o3 + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector c40 = FloatVector.fromMemorySegment(S, out, o4, NATIVE);
+            FloatVector c41 = FloatVector.fromMemorySegment(S, out, o4 + VECTOR_BYTES, NATIVE);
+            FloatVector c42 = FloatVector.fromMemorySegment(S, out, o4 + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector c50 = FloatVector.fromMemorySegment(S, out, o5, NATIVE);
+            FloatVector c51 = FloatVector.fromMemorySegment(S, out, o5 + VECTOR_BYTES, NATIVE);
+            FloatVector c52 = FloatVector.fromMemorySegment(S, out, o5 + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector c60 = FloatVector.fromMemorySegment(S, out, o6, NATIVE);
+            FloatVector c61 = FloatVector.fromMemorySegment(S, out, o6 + VECTOR_BYTES, NATIVE);
+            FloatVector c62 = FloatVector.fromMemorySegment(S, out, o6 + 2 * VECTOR_BYTES, NATIVE);
+            FloatVector c70 = FloatVector.fromMemorySegment(S, out, o7, NATIVE);
+            FloatVector c71 = FloatVector.fromMemorySegment(S, out, o7 + VECTOR_BYTES, NATIVE);
+            FloatVector c72 = FloatVector.fromMemorySegment(S, out, o7 + 2 * VECTOR_BYTES, NATIVE);
+            int wk = b + w;
+            long pk = p;
+            int kk = 0;
+            for (; kk < k; kk++, pk += PACK_ROW, wk += MR) {
+                FloatVector x0 = FloatVector.fromMemorySegment(S, pack, pk, NATIVE);
+                FloatVector x1 = FloatVector.fromMemorySegment(S, pack, pk + VECTOR_BYTES, NATIVE);
+                FloatVector x2 = FloatVector.fromMemorySegment(S, pack, pk + 2 * VECTOR_BYTES, NATIVE);
+                FloatVector f = FloatVector.broadcast(S, weights[wk]);
+                c00 = x0.fma(f, c00);
+                c01 = x1.fma(f, c01);
+                c02 = x2.fma(f, c02);
+                f = FloatVector.broadcast(S, weights[wk + 1]);
+                c10 = x0.fma(f, c10);
+                c11 = x1.fma(f, c11);
+                c12 = x2.fma(f, c12);
+                f = FloatVector.broadcast(S, weights[wk + 2]);
+                c20 = x0.fma(f, c20);
+                c21 = x1.fma(f, c21);
+                c22 = x2.fma(f, c22);
+                f = FloatVector.broadcast(S, weights[wk + 3]);
+                c30 = x0.fma(f, c30);
+                c31 = x1.fma(f, c31);
+                c32 = x2.fma(f, c32);
+                f = FloatVector.broadcast(S, weights[wk + 4]);
+                c40 = x0.fma(f, c40);
+                c41 = x1.fma(f, c41);
+                c42 = x2.fma(f, c42);
+                f = FloatVector.broadcast(S, weights[wk + 5]);
+                c50 = x0.fma(f, c50);
+                c51 = x1.fma(f, c51);
+                c52 = x2.fma(f, c52);
+                f = FloatVector.broadcast(S, weights[wk + 6]);
+                c60 = x0.fma(f, c60);
+                c61 = x1.fma(f, c61);
+                c62 = x2.fma(f, c62);
+                f = FloatVector.broadcast(S, weights[wk + 7]);
+                c70 = x0.fma(f, c70);
+                c71 = x1.fma(f, c71);
+                c72 = x2.fma(f, c72);
+            }
+            if (relu) {
+                c00 = c00.max(0f);
+                c01 = c01.max(0f);
+                c02 = c02.max(0f);
+                c10 = c10.max(0f);
+                c11 = c11.max(0f);
+                c12 = c12.max(0f);
+                c20 = c20.max(0f);
+                c21 = c21.max(0f);
+                c22 = c22.max(0f);
+                c30 = c30.max(0f);
+                c31 = c31.max(0f);
+                c32 = c32.max(0f);
+                c40 = c40.max(0f);
+                c41 = c41.max(0f);
+                c42 = c42.max(0f);
+                c50 = c50.max(0f);
+                c51 = c51.max(0f);
+                c52 = c52.max(0f);
+                c60 = c60.max(0f);
+                c61 = c61.max(0f);
+                c62 = c62.max(0f);
+                c70 = c70.max(0f);
+                c71 = c71.max(0f);
+                c72 = c72.max(0f);
+            }
+            c00.intoMemorySegment(out, o, NATIVE);
+            c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
+            c02.intoMemorySegment(out, o + 2 * VECTOR_BYTES, NATIVE);
+            c10.intoMemorySegment(out, o1, NATIVE);
+            c11.intoMemorySegment(out, o1 + VECTOR_BYTES, NATIVE);
+            c12.intoMemorySegment(out, o1 + 2 * VECTOR_BYTES, NATIVE);
+            c20.intoMemorySegment(out, o2, NATIVE);
+            c21.intoMemorySegment(out, o2 + VECTOR_BYTES, NATIVE);
+            c22.intoMemorySegment(out, o2 + 2 * VECTOR_BYTES, NATIVE);
+            c30.intoMemorySegment(out, o3, NATIVE);
+            c31.intoMemorySegment(out, o3 + VECTOR_BYTES, NATIVE);
+            c32.intoMemorySegment(out, o3 + 2 * VECTOR_BYTES, NATIVE);
+            c40.intoMemorySegment(out, o4, NATIVE);
+            c41.intoMemorySegment(out, o4 + VECTOR_BYTES, NATIVE);
+            c42.intoMemorySegment(out, o4 + 2 * VECTOR_BYTES, NATIVE);
+            c50.intoMemorySegment(out, o5, NATIVE);
+            c51.intoMemorySegment(out, o5 + VECTOR_BYTES, NATIVE);
+            c52.intoMemorySegment(out, o5 + 2 * VECTOR_BYTES, NATIVE);
+            c60.intoMemorySegment(out, o6, NATIVE);
+            c61.intoMemorySegment(out, o6 + VECTOR_BYTES, NATIVE);
+            c62.intoMemorySegment(out, o6 + 2 * VECTOR_BYTES, NATIVE);
+            c70.intoMemorySegment(out, o7, NATIVE);
+            c71.intoMemorySegment(out, o7 + VECTOR_BYTES, NATIVE);
+            c72.intoMemorySegment(out, o7 + 2 * VECTOR_BYTES, NATIVE);
         }
-        if (relu) {
-            c00 = c00.max(0f);
-            c01 = c01.max(0f);
-            c10 = c10.max(0f);
-            c11 = c11.max(0f);
-            c20 = c20.max(0f);
-            c21 = c21.max(0f);
-            c30 = c30.max(0f);
-            c31 = c31.max(0f);
-            c40 = c40.max(0f);
-            c41 = c41.max(0f);
-        }
-        // Only the first `valid` rows are channels; the others are the panel's zero padding.
-        c00.intoMemorySegment(out, o, NATIVE);
-        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 1) return;
-        o += outChannel;
-        c10.intoMemorySegment(out, o, NATIVE);
-        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 2) return;
-        o += outChannel;
-        c20.intoMemorySegment(out, o, NATIVE);
-        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 3) return;
-        o += outChannel;
-        c30.intoMemorySegment(out, o, NATIVE);
-        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 4) return;
-        o += outChannel;
-        c40.intoMemorySegment(out, o, NATIVE);
-        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
 
-    /** {@link #strip} for stride 2: output pixel x reads input pixel 2x; reads input floats {@code 0..2·NR−2} of the window, no further. */
-    private static void strip2(MemorySegment in, long i, long inChannel, int k, float[] panels, int w,
-                   MemorySegment out, long o, long outChannel, int valid, boolean relu) {
-        FloatVector c00 = FloatVector.broadcast(S, panels[w - MR]), c01 = c00;
-        FloatVector c10 = FloatVector.broadcast(S, panels[w - MR + 1]), c11 = c10;
-        FloatVector c20 = FloatVector.broadcast(S, panels[w - MR + 2]), c21 = c20;
-        FloatVector c30 = FloatVector.broadcast(S, panels[w - MR + 3]), c31 = c30;
-        FloatVector c40 = FloatVector.broadcast(S, panels[w - MR + 4]), c41 = c40;
-        for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE).rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE));
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + 2 * VECTOR_BYTES - Float.BYTES, NATIVE)
-                    .rearrange(ODD, FloatVector.fromMemorySegment(S, in, i + 3 * VECTOR_BYTES - Float.BYTES, NATIVE));
-            i += inChannel;
-            FloatVector b = FloatVector.broadcast(S, panels[w]);
-            c00 = x0.fma(b, c00);
-            c01 = x1.fma(b, c01);
-            b = FloatVector.broadcast(S, panels[w + 1]);
-            c10 = x0.fma(b, c10);
-            c11 = x1.fma(b, c11);
-            b = FloatVector.broadcast(S, panels[w + 2]);
-            c20 = x0.fma(b, c20);
-            c21 = x1.fma(b, c21);
-            b = FloatVector.broadcast(S, panels[w + 3]);
-            c30 = x0.fma(b, c30);
-            c31 = x1.fma(b, c31);
-            b = FloatVector.broadcast(S, panels[w + 4]);
-            c40 = x0.fma(b, c40);
-            c41 = x1.fma(b, c41);
-            w += MR;
+    /** {@code panels} whole panels of 8 output channels × 1 vector of pixels, from the biases. */
+    private static void stripOne(MemorySegment pack, long p, int k, float[] weights, int b, int panelSize, int w,
+                   int panels, MemorySegment out, long o, long outChannel, boolean relu) {
+        for (int panel = 0; panel < panels; panel++, b += panelSize, o += MR * outChannel) {
+            long o1 = o + 1 * outChannel;
+            long o2 = o + 2 * outChannel;
+            long o3 = o + 3 * outChannel;
+            long o4 = o + 4 * outChannel;
+            long o5 = o + 5 * outChannel;
+            long o6 = o + 6 * outChannel;
+            long o7 = o + 7 * outChannel;
+            FloatVector c00 = FloatVector.broadcast(S, weights[b]);
+            FloatVector c10 = FloatVector.broadcast(S, weights[b + 1]);
+            FloatVector c20 = FloatVector.broadcast(S, weights[b + 2]);
+            FloatVector c30 = FloatVector.broadcast(S, weights[b + 3]);
+            FloatVector c40 = FloatVector.broadcast(S, weights[b + 4]);
+            FloatVector c50 = FloatVector.broadcast(S, weights[b + 5]);
+            FloatVector c60 = FloatVector.broadcast(S, weights[b + 6]);
+            FloatVector c70 = FloatVector.broadcast(S, weights[b + 7]);
+            int wk = b + w;
+            long pk = p;
+            int kk = 0;
+            for (; kk < k; kk++, pk += PACK_ROW, wk += MR) {
+                FloatVector x0 = FloatVector.fromMemorySegment(S, pack, pk, NATIVE);
+                FloatVector f = FloatVector.broadcast(S, weights[wk]);
+                c00 = x0.fma(f, c00);
+                f = FloatVector.broadcast(S, weights[wk + 1]);
+                c10 = x0.fma(f, c10);
+                f = FloatVector.broadcast(S, weights[wk + 2]);
+                c20 = x0.fma(f, c20);
+                f = FloatVector.broadcast(S, weights[wk + 3]);
+                c30 = x0.fma(f, c30);
+                f = FloatVector.broadcast(S, weights[wk + 4]);
+                c40 = x0.fma(f, c40);
+                f = FloatVector.broadcast(S, weights[wk + 5]);
+                c50 = x0.fma(f, c50);
+                f = FloatVector.broadcast(S, weights[wk + 6]);
+                c60 = x0.fma(f, c60);
+                f = FloatVector.broadcast(S, weights[wk + 7]);
+                c70 = x0.fma(f, c70);
+            }
+            if (relu) {
+                c00 = c00.max(0f);
+                c10 = c10.max(0f);
+                c20 = c20.max(0f);
+                c30 = c30.max(0f);
+                c40 = c40.max(0f);
+                c50 = c50.max(0f);
+                c60 = c60.max(0f);
+                c70 = c70.max(0f);
+            }
+            c00.intoMemorySegment(out, o, NATIVE);
+            c10.intoMemorySegment(out, o1, NATIVE);
+            c20.intoMemorySegment(out, o2, NATIVE);
+            c30.intoMemorySegment(out, o3, NATIVE);
+            c40.intoMemorySegment(out, o4, NATIVE);
+            c50.intoMemorySegment(out, o5, NATIVE);
+            c60.intoMemorySegment(out, o6, NATIVE);
+            c70.intoMemorySegment(out, o7, NATIVE);
         }
-        if (relu) {
-            c00 = c00.max(0f);
-            c01 = c01.max(0f);
-            c10 = c10.max(0f);
-            c11 = c11.max(0f);
-            c20 = c20.max(0f);
-            c21 = c21.max(0f);
-            c30 = c30.max(0f);
-            c31 = c31.max(0f);
-            c40 = c40.max(0f);
-            c41 = c41.max(0f);
-        }
-        // Only the first `valid` rows are channels; the others are the panel's zero padding.
-        c00.intoMemorySegment(out, o, NATIVE);
-        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 1) return;
-        o += outChannel;
-        c10.intoMemorySegment(out, o, NATIVE);
-        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 2) return;
-        o += outChannel;
-        c20.intoMemorySegment(out, o, NATIVE);
-        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 3) return;
-        o += outChannel;
-        c30.intoMemorySegment(out, o, NATIVE);
-        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 4) return;
-        o += outChannel;
-        c40.intoMemorySegment(out, o, NATIVE);
-        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
     }
 
-    /** {@link #strip2} adding to the partial sums of earlier K blocks. */
-    private static void strip2Accumulate(MemorySegment in, long i, long inChannel, int k, float[] panels, int w,
-                   MemorySegment out, long o, long outChannel, int valid, boolean relu) {
-        // Padding rows (past Cout) read the last real row instead: in bounds, and never stored.
-        int last = valid - 1;
-        FloatVector c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
-        FloatVector c01 = FloatVector.fromMemorySegment(S, out, o + VECTOR_BYTES, NATIVE);
-        FloatVector c10 = FloatVector.fromMemorySegment(S, out, o + Math.min(1, last) * outChannel, NATIVE);
-        FloatVector c11 = FloatVector.fromMemorySegment(S, out, o + Math.min(1, last) * outChannel + VECTOR_BYTES, NATIVE);
-        FloatVector c20 = FloatVector.fromMemorySegment(S, out, o + Math.min(2, last) * outChannel, NATIVE);
-        FloatVector c21 = FloatVector.fromMemorySegment(S, out, o + Math.min(2, last) * outChannel + VECTOR_BYTES, NATIVE);
-        FloatVector c30 = FloatVector.fromMemorySegment(S, out, o + Math.min(3, last) * outChannel, NATIVE);
-        FloatVector c31 = FloatVector.fromMemorySegment(S, out, o + Math.min(3, last) * outChannel + VECTOR_BYTES, NATIVE);
-        FloatVector c40 = FloatVector.fromMemorySegment(S, out, o + Math.min(4, last) * outChannel, NATIVE);
-        FloatVector c41 = FloatVector.fromMemorySegment(S, out, o + Math.min(4, last) * outChannel + VECTOR_BYTES, NATIVE);
-        for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE).rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE));
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + 2 * VECTOR_BYTES - Float.BYTES, NATIVE)
-                    .rearrange(ODD, FloatVector.fromMemorySegment(S, in, i + 3 * VECTOR_BYTES - Float.BYTES, NATIVE));
-            i += inChannel;
-            FloatVector b = FloatVector.broadcast(S, panels[w]);
-            c00 = x0.fma(b, c00);
-            c01 = x1.fma(b, c01);
-            b = FloatVector.broadcast(S, panels[w + 1]);
-            c10 = x0.fma(b, c10);
-            c11 = x1.fma(b, c11);
-            b = FloatVector.broadcast(S, panels[w + 2]);
-            c20 = x0.fma(b, c20);
-            c21 = x1.fma(b, c21);
-            b = FloatVector.broadcast(S, panels[w + 3]);
-            c30 = x0.fma(b, c30);
-            c31 = x1.fma(b, c31);
-            b = FloatVector.broadcast(S, panels[w + 4]);
-            c40 = x0.fma(b, c40);
-            c41 = x1.fma(b, c41);
-            w += MR;
+    /** {@code panels} whole panels of 8 output channels × 1 vector of pixels, adding to the partial sums in the output. */
+    private static void stripOneAccumulate(MemorySegment pack, long p, int k, float[] weights, int b, int panelSize, int w,
+                   int panels, MemorySegment out, long o, long outChannel, boolean relu) {
+        for (int panel = 0; panel < panels; panel++, b += panelSize, o += MR * outChannel) {
+            long o1 = o + 1 * outChannel;
+            long o2 = o + 2 * outChannel;
+            long o3 = o + 3 * outChannel;
+            long o4 = o + 4 * outChannel;
+            long o5 = o + 5 * outChannel;
+            long o6 = o + 6 * outChannel;
+            long o7 = o + 7 * outChannel;
+            FloatVector c00 = FloatVector.fromMemorySegment(S, out, o, NATIVE);
+            FloatVector c10 = FloatVector.fromMemorySegment(S, out, o1, NATIVE);
+            FloatVector c20 = FloatVector.fromMemorySegment(S, out, o2, NATIVE);
+            FloatVector c30 = FloatVector.fromMemorySegment(S, out, o3, NATIVE);
+            FloatVector c40 = FloatVector.fromMemorySegment(S, out, o4, NATIVE);
+            FloatVector c50 = FloatVector.fromMemorySegment(S, out, o5, NATIVE);
+            FloatVector c60 = FloatVector.fromMemorySegment(S, out, o6, NATIVE);
+            FloatVector c70 = FloatVector.fromMemorySegment(S, out, o7, NATIVE);
+            int wk = b + w;
+            long pk = p;
+            int kk = 0;
+            for (; kk < k; kk++, pk += PACK_ROW, wk += MR) {
+                FloatVector x0 = FloatVector.fromMemorySegment(S, pack, pk, NATIVE);
+                FloatVector f = FloatVector.broadcast(S, weights[wk]);
+                c00 = x0.fma(f, c00);
+                f = FloatVector.broadcast(S, weights[wk + 1]);
+                c10 = x0.fma(f, c10);
+                f = FloatVector.broadcast(S, weights[wk + 2]);
+                c20 = x0.fma(f, c20);
+                f = FloatVector.broadcast(S, weights[wk + 3]);
+                c30 = x0.fma(f, c30);
+                f = FloatVector.broadcast(S, weights[wk + 4]);
+                c40 = x0.fma(f, c40);
+                f = FloatVector.broadcast(S, weights[wk + 5]);
+                c50 = x0.fma(f, c50);
+                f = FloatVector.broadcast(S, weights[wk + 6]);
+                c60 = x0.fma(f, c60);
+                f = FloatVector.broadcast(S, weights[wk + 7]);
+                c70 = x0.fma(f, c70);
+            }
+            if (relu) {
+                c00 = c00.max(0f);
+                c10 = c10.max(0f);
+                c20 = c20.max(0f);
+                c30 = c30.max(0f);
+                c40 = c40.max(0f);
+                c50 = c50.max(0f);
+                c60 = c60.max(0f);
+                c70 = c70.max(0f);
+            }
+            c00.intoMemorySegment(out, o, NATIVE);
+            c10.intoMemorySegment(out, o1, NATIVE);
+            c20.intoMemorySegment(out, o2, NATIVE);
+            c30.intoMemorySegment(out, o3, NATIVE);
+            c40.intoMemorySegment(out, o4, NATIVE);
+            c50.intoMemorySegment(out, o5, NATIVE);
+            c60.intoMemorySegment(out, o6, NATIVE);
+            c70.intoMemorySegment(out, o7, NATIVE);
         }
-        if (relu) {
-            c00 = c00.max(0f);
-            c01 = c01.max(0f);
-            c10 = c10.max(0f);
-            c11 = c11.max(0f);
-            c20 = c20.max(0f);
-            c21 = c21.max(0f);
-            c30 = c30.max(0f);
-            c31 = c31.max(0f);
-            c40 = c40.max(0f);
-            c41 = c41.max(0f);
-        }
-        // Only the first `valid` rows are channels; the others are the panel's zero padding.
-        c00.intoMemorySegment(out, o, NATIVE);
-        c01.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 1) return;
-        o += outChannel;
-        c10.intoMemorySegment(out, o, NATIVE);
-        c11.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 2) return;
-        o += outChannel;
-        c20.intoMemorySegment(out, o, NATIVE);
-        c21.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 3) return;
-        o += outChannel;
-        c30.intoMemorySegment(out, o, NATIVE);
-        c31.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-        if (valid == 4) return;
-        o += outChannel;
-        c40.intoMemorySegment(out, o, NATIVE);
-        c41.intoMemorySegment(out, o + VECTOR_BYTES, NATIVE);
-    }
-
-    /** {@link #strip} into {@code scratch} ({@value #MR} rows of NR lanes) for a strip that is not all ours; loads stay unmasked, the caller places the window. */
-    private static void stripPartial(MemorySegment in, long i, long inChannel, int k, float[] panels, int w, boolean accumulate,
-                   float[] scratch) {
-        // From zero when accumulating: the copy out of the scratch adds the earlier K blocks' partial sums.
-        FloatVector c00 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR]), c01 = c00;
-        FloatVector c10 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 1]), c11 = c10;
-        FloatVector c20 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 2]), c21 = c20;
-        FloatVector c30 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 3]), c31 = c30;
-        FloatVector c40 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 4]), c41 = c40;
-        for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE);
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE);
-            i += inChannel;
-            FloatVector b = FloatVector.broadcast(S, panels[w]);
-            c00 = x0.fma(b, c00);
-            c01 = x1.fma(b, c01);
-            b = FloatVector.broadcast(S, panels[w + 1]);
-            c10 = x0.fma(b, c10);
-            c11 = x1.fma(b, c11);
-            b = FloatVector.broadcast(S, panels[w + 2]);
-            c20 = x0.fma(b, c20);
-            c21 = x1.fma(b, c21);
-            b = FloatVector.broadcast(S, panels[w + 3]);
-            c30 = x0.fma(b, c30);
-            c31 = x1.fma(b, c31);
-            b = FloatVector.broadcast(S, panels[w + 4]);
-            c40 = x0.fma(b, c40);
-            c41 = x1.fma(b, c41);
-            w += MR;
-        }
-        c00.intoArray(scratch, 0 * NR);
-        c01.intoArray(scratch, 0 * NR + L);
-        c10.intoArray(scratch, 1 * NR);
-        c11.intoArray(scratch, 1 * NR + L);
-        c20.intoArray(scratch, 2 * NR);
-        c21.intoArray(scratch, 2 * NR + L);
-        c30.intoArray(scratch, 3 * NR);
-        c31.intoArray(scratch, 3 * NR + L);
-        c40.intoArray(scratch, 4 * NR);
-        c41.intoArray(scratch, 4 * NR + L);
-    }
-
-    /** {@link #stripPartial} for stride 2. */
-    private static void strip2Partial(MemorySegment in, long i, long inChannel, int k, float[] panels, int w, boolean accumulate,
-                   float[] scratch) {
-        // From zero when accumulating: the copy out of the scratch adds the earlier K blocks' partial sums.
-        FloatVector c00 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR]), c01 = c00;
-        FloatVector c10 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 1]), c11 = c10;
-        FloatVector c20 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 2]), c21 = c20;
-        FloatVector c30 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 3]), c31 = c30;
-        FloatVector c40 = accumulate ? FloatVector.zero(S) : FloatVector.broadcast(S, panels[w - MR + 4]), c41 = c40;
-        for (int kk = 0; kk < k; kk++) {
-            FloatVector x0 = FloatVector.fromMemorySegment(S, in, i, NATIVE).rearrange(EVEN, FloatVector.fromMemorySegment(S, in, i + VECTOR_BYTES, NATIVE));
-            FloatVector x1 = FloatVector.fromMemorySegment(S, in, i + 2 * VECTOR_BYTES - Float.BYTES, NATIVE)
-                    .rearrange(ODD, FloatVector.fromMemorySegment(S, in, i + 3 * VECTOR_BYTES - Float.BYTES, NATIVE));
-            i += inChannel;
-            FloatVector b = FloatVector.broadcast(S, panels[w]);
-            c00 = x0.fma(b, c00);
-            c01 = x1.fma(b, c01);
-            b = FloatVector.broadcast(S, panels[w + 1]);
-            c10 = x0.fma(b, c10);
-            c11 = x1.fma(b, c11);
-            b = FloatVector.broadcast(S, panels[w + 2]);
-            c20 = x0.fma(b, c20);
-            c21 = x1.fma(b, c21);
-            b = FloatVector.broadcast(S, panels[w + 3]);
-            c30 = x0.fma(b, c30);
-            c31 = x1.fma(b, c31);
-            b = FloatVector.broadcast(S, panels[w + 4]);
-            c40 = x0.fma(b, c40);
-            c41 = x1.fma(b, c41);
-            w += MR;
-        }
-        c00.intoArray(scratch, 0 * NR);
-        c01.intoArray(scratch, 0 * NR + L);
-        c10.intoArray(scratch, 1 * NR);
-        c11.intoArray(scratch, 1 * NR + L);
-        c20.intoArray(scratch, 2 * NR);
-        c21.intoArray(scratch, 2 * NR + L);
-        c30.intoArray(scratch, 3 * NR);
-        c31.intoArray(scratch, 3 * NR + L);
-        c40.intoArray(scratch, 4 * NR);
-        c41.intoArray(scratch, 4 * NR + L);
     }
 
     // ---- generated kernels (end) ----
 
-    /** Strides above 2 (no shift network uses them): one output at a time, in the reference's order of terms. */
+    /** Tensors whose pixels are not contiguous in a row: one output at a time, in the kernels' order of terms. */
     private static void plain(Tensor in, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
         MemorySegment src = in.segment(), dst = out.segment();
         int cin = wt.inChannels(), cout = wt.outChannels();

@@ -30,7 +30,15 @@ final class VectorShiftConv1x1 {
     static final int MR = 5;
     static final int NR = 2 * L;
     static final int PANEL = Math.max(Conv1x1Weights.COUT_ALIGN, NR);
-    static final int NCHW_ROWS = Conv1x1Weights.ROW_PANEL;
+    /** Output channels of an NCHW tile: one {@link Conv1x1Weights#rowPanels()} panel, whose width this tile assumes. */
+    static final int NCHW_ROWS = 8;
+
+    static {
+        if (Conv1x1Weights.ROW_PANEL != NCHW_ROWS) {
+            throw new ExceptionInInitializerError("the NCHW folded-shift tile is written for row panels of " + NCHW_ROWS
+                    + " output channels, not " + Conv1x1Weights.ROW_PANEL);
+        }
+    }
     /** Input bytes of a block of output rows, re-read once per weight panel: inside L2. */
     private static final long BLOCK_BYTES = 256 * 1024;
 
@@ -301,7 +309,8 @@ final class VectorShiftConv1x1 {
                                 long o, long outChannel, int rows, boolean relu) {
         FloatVector c0 = FloatVector.broadcast(S, panels[w]), c1 = FloatVector.broadcast(S, panels[w + 1]);
         FloatVector c2 = FloatVector.broadcast(S, panels[w + 2]), c3 = FloatVector.broadcast(S, panels[w + 3]);
-        FloatVector c4 = FloatVector.broadcast(S, panels[w + 4]);
+        FloatVector c4 = FloatVector.broadcast(S, panels[w + 4]), c5 = FloatVector.broadcast(S, panels[w + 5]);
+        FloatVector c6 = FloatVector.broadcast(S, panels[w + 6]), c7 = FloatVector.broadcast(S, panels[w + 7]);
         w += NCHW_ROWS;
         for (int kk = 0; kk < k; kk++, w += NCHW_ROWS) {
             FloatVector x = FloatVector.fromMemorySegment(S, in, i + off[kk], NATIVE);
@@ -310,6 +319,9 @@ final class VectorShiftConv1x1 {
             c2 = x.fma(FloatVector.broadcast(S, panels[w + 2]), c2);
             c3 = x.fma(FloatVector.broadcast(S, panels[w + 3]), c3);
             c4 = x.fma(FloatVector.broadcast(S, panels[w + 4]), c4);
+            c5 = x.fma(FloatVector.broadcast(S, panels[w + 5]), c5);
+            c6 = x.fma(FloatVector.broadcast(S, panels[w + 6]), c6);
+            c7 = x.fma(FloatVector.broadcast(S, panels[w + 7]), c7);
         }
         if (relu) {
             c0 = c0.max(0f);
@@ -317,11 +329,17 @@ final class VectorShiftConv1x1 {
             c2 = c2.max(0f);
             c3 = c3.max(0f);
             c4 = c4.max(0f);
+            c5 = c5.max(0f);
+            c6 = c6.max(0f);
+            c7 = c7.max(0f);
         }
         c0.intoMemorySegment(out, o, NATIVE);
         if (rows > 1) c1.intoMemorySegment(out, o + outChannel, NATIVE);
         if (rows > 2) c2.intoMemorySegment(out, o + 2 * outChannel, NATIVE);
         if (rows > 3) c3.intoMemorySegment(out, o + 3 * outChannel, NATIVE);
         if (rows > 4) c4.intoMemorySegment(out, o + 4 * outChannel, NATIVE);
+        if (rows > 5) c5.intoMemorySegment(out, o + 5 * outChannel, NATIVE);
+        if (rows > 6) c6.intoMemorySegment(out, o + 6 * outChannel, NATIVE);
+        if (rows > 7) c7.intoMemorySegment(out, o + 7 * outChannel, NATIVE);
     }
 }
