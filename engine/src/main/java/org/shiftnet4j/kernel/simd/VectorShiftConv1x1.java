@@ -16,8 +16,9 @@ import org.shiftnet4j.tensor.Tensor;
  * offset {@code dy·strideH + dx·strideW}, from a tensor whose border covers the largest offset, so no shifted copy is
  * ever written and no tap tests bounds. The offsets are precomputed per call into a per-thread array (Cin longs).
  *
- * <p>NHWC: the register tile of {@link VectorConv1x1Nhwc} ({@value #MR} pixels × two vectors of output channels, K
- * over all input channels), whose input broadcasts simply take a per-channel offset instead of consecutive floats.
+ * <p>NHWC: the register tiles of {@link VectorConv1x1Nhwc} (4 pixels × 4 vectors of output channels with 16-lane
+ * vectors, else {@value #MR} pixels × 2 vectors; K over all input channels), whose input broadcasts take a
+ * per-channel offset instead of consecutive floats. Panel tails go through 2-vector, 1-vector and scratch tiles.
  * NCHW: {@value #NCHW_ROWS} output channels × one vector of pixels along a row; each input channel's row is loaded
  * at its shifted position. Rows narrower than a vector, and strided NCHW (which the runtime never fuses), take the
  * reference loop.
@@ -29,7 +30,10 @@ final class VectorShiftConv1x1 {
     static final int L = S.length();
     static final int MR = 5;
     static final int NR = 2 * L;
-    static final int PANEL = Math.max(Conv1x1Weights.COUT_ALIGN, NR);
+    /** 16 or more lanes (AVX-512, 32 registers): the main tile is 4 pixels × 4 vectors, as in VectorConv1x1Nhwc. */
+    static final boolean WIDE = L >= 16;
+    static final int WIDE_NR = 4 * L;
+    static final int PANEL = WIDE ? WIDE_NR : Math.max(Conv1x1Weights.COUT_ALIGN, NR);
     /** Output channels of an NCHW tile: one {@link Conv1x1Weights#rowPanels()} panel, whose width this tile assumes. */
     static final int NCHW_ROWS = 8;
 
@@ -126,6 +130,15 @@ final class VectorShiftConv1x1 {
                         if (co >= cout) break;
                         int w = panel * panelSize + column + PANEL, channels = cout - co;
                         long oc = outBase + (long) co * Float.BYTES;
+                        if (WIDE && column == 0 && channels >= WIDE_NR) {
+                            for (int p = first; p < end; p += 4) {
+                                int p1 = Math.min(p + 1, last), p2 = Math.min(p + 2, last), p3 = Math.min(p + 3, last);
+                                tile4x4(src, cin, off, panels, w, inBase + inAt[p], inBase + inAt[p1], inBase + inAt[p2],
+                                        inBase + inAt[p3], dst, relu, oc + outAt[p], oc + outAt[p1], oc + outAt[p2],
+                                        oc + outAt[p3]);
+                            }
+                            break; // the whole 4-vector panel is done
+                        }
                         for (int p = first; p < end; p += MR) {
                             int p1 = Math.min(p + 1, last), p2 = Math.min(p + 2, last);
                             int p3 = Math.min(p + 3, last), p4 = Math.min(p + 4, last);
@@ -208,6 +221,79 @@ final class VectorShiftConv1x1 {
         c31.intoMemorySegment(out, o3 + VECTOR_BYTES, NATIVE);
         c40.intoMemorySegment(out, o4, NATIVE);
         c41.intoMemorySegment(out, o4 + VECTOR_BYTES, NATIVE);
+    }
+
+    /** 4 pixels × 4 vectors of channels (16 accumulators, AVX-512) over all {@code k} shifted input channels. */
+    private static void tile4x4(MemorySegment in, int k, long[] off, float[] panels, int w, long i0, long i1, long i2,
+                                long i3, MemorySegment out, boolean relu, long o0, long o1, long o2, long o3) {
+        FloatVector c00 = FloatVector.fromArray(S, panels, w - PANEL);
+        FloatVector c01 = FloatVector.fromArray(S, panels, w - PANEL + L);
+        FloatVector c02 = FloatVector.fromArray(S, panels, w - PANEL + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, panels, w - PANEL + 3 * L);
+        FloatVector c10 = c00, c11 = c01, c12 = c02, c13 = c03;
+        FloatVector c20 = c00, c21 = c01, c22 = c02, c23 = c03;
+        FloatVector c30 = c00, c31 = c01, c32 = c02, c33 = c03;
+        for (int kk = 0; kk < k; kk++, w += PANEL) {
+            long o = off[kk];
+            FloatVector b0 = FloatVector.fromArray(S, panels, w);
+            FloatVector b1 = FloatVector.fromArray(S, panels, w + L);
+            FloatVector b2 = FloatVector.fromArray(S, panels, w + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, panels, w + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, in.get(F, i0 + o));
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
+            x = FloatVector.broadcast(S, in.get(F, i1 + o));
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
+            x = FloatVector.broadcast(S, in.get(F, i2 + o));
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
+            x = FloatVector.broadcast(S, in.get(F, i3 + o));
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
+        }
+        if (relu) {
+            c00 = c00.max(0f);
+            c01 = c01.max(0f);
+            c02 = c02.max(0f);
+            c03 = c03.max(0f);
+            c10 = c10.max(0f);
+            c11 = c11.max(0f);
+            c12 = c12.max(0f);
+            c13 = c13.max(0f);
+            c20 = c20.max(0f);
+            c21 = c21.max(0f);
+            c22 = c22.max(0f);
+            c23 = c23.max(0f);
+            c30 = c30.max(0f);
+            c31 = c31.max(0f);
+            c32 = c32.max(0f);
+            c33 = c33.max(0f);
+        }
+        c00.intoMemorySegment(out, o0, NATIVE);
+        c01.intoMemorySegment(out, o0 + VECTOR_BYTES, NATIVE);
+        c02.intoMemorySegment(out, o0 + 2 * VECTOR_BYTES, NATIVE);
+        c03.intoMemorySegment(out, o0 + 3 * VECTOR_BYTES, NATIVE);
+        c10.intoMemorySegment(out, o1, NATIVE);
+        c11.intoMemorySegment(out, o1 + VECTOR_BYTES, NATIVE);
+        c12.intoMemorySegment(out, o1 + 2 * VECTOR_BYTES, NATIVE);
+        c13.intoMemorySegment(out, o1 + 3 * VECTOR_BYTES, NATIVE);
+        c20.intoMemorySegment(out, o2, NATIVE);
+        c21.intoMemorySegment(out, o2 + VECTOR_BYTES, NATIVE);
+        c22.intoMemorySegment(out, o2 + 2 * VECTOR_BYTES, NATIVE);
+        c23.intoMemorySegment(out, o2 + 3 * VECTOR_BYTES, NATIVE);
+        c30.intoMemorySegment(out, o3, NATIVE);
+        c31.intoMemorySegment(out, o3 + VECTOR_BYTES, NATIVE);
+        c32.intoMemorySegment(out, o3 + 2 * VECTOR_BYTES, NATIVE);
+        c33.intoMemorySegment(out, o3 + 3 * VECTOR_BYTES, NATIVE);
     }
 
     /** {@link #tile} for exactly one vector of output channels (e.g. 16 channels with 512-bit vectors). */
