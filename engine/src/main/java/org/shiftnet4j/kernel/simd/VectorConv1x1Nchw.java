@@ -13,28 +13,33 @@ import org.shiftnet4j.tensor.Tensor;
 
 /**
  * NCHW pointwise convolution as a GEMM: M = Cout, N = output pixels, K = Cin. A register tile is {@value #MR}
- * output channels × a strip of pixel vectors ({@link #NV} vectors, or one for the last pixels of a plane); every
- * K step loads the strip's vectors of one input channel and broadcasts the {@value #MR} packed weights of that
- * channel (8 × 2 vectors = 16 accumulators measured best on the build machine, ahead of 4 × 4, 6 × 2 and 8 × 3).
+ * output channels × a strip of pixel vectors; every K step loads the strip's vectors of one input channel and
+ * broadcasts the {@value #MR} packed weights of that channel. With 16-lane vectors (32 registers) a strip is
+ * {@link #NV} vectors (24 accumulators), which measured best on the build machine once one call covered every panel
+ * of a strip (ahead of 8 × 2, 4 × 4, 6 × 2, 10 × 2 and 12 × 2; the wider tile spreads the fixed cost of a tile over
+ * more FMAs, which decides the short-K layers); the last pixels of a plane use one-vector strips. With narrower
+ * vectors every strip is one vector (8 accumulators, for AVX2's 16 registers).
  *
  * <p>Packing (BLIS's B panel). For a block of up to {@link #BLOCK_PIXELS} output pixels and a K block of up to
  * {@link #K_BLOCK} input channels, the input is first copied into a per-thread buffer, one row of
  * {@link #PACK_WIDTH} floats per input channel, whatever the input's geometry (stride 2, borders, views). Then
  * the kernels read rows a constant distance apart (which lets C2 drop their range checks) from a buffer that stays
- * in L2, instead of one short run from each of Cin planes per strip, which hardware prefetchers do not follow.
+ * in L2, instead of reading one short run from each of Cin planes for every strip.
  *
  * <p>Loop nest: images → pixel blocks → K blocks (pack) → strips → panels of {@value #MR} channels (inside the
  * kernel, so a call covers every panel). Accumulators start from the biases in the first K block and from the
  * output (the partial sums so far) in the next ones; ReLU and the store follow the last.
  *
  * <p>The output. A strip whose pixels are all there and contiguous in the output, and a whole panel, are stored
- * straight. Everything else (the last pixels of a plane when they do not fill a strip, strips that cross the rows
+ * straight. When a dense plane's last pixels do not fill a strip and K is one block, the strip is placed to end at
+ * the plane's end instead, overlapping the previous one (whose pixels it recomputes to the same bits; with several
+ * K blocks that would add a block twice to the overlap). Everything else (the last pixels of a plane when they do not fill a strip, strips that cross the rows
  * of a bordered output, the last panel when Cout is not a multiple of {@value #MR}) is computed into a per-thread
  * tile and only its own lanes and channels are copied out (after copying the partial sums in, for later K blocks).
  *
  * <p>Summation order: every output element is its bias, then one FMA per input channel in order, stored and
  * reloaded exactly between K blocks, whichever strip or tile computes it; so a channel's bits do not depend on the
- * other channels of the call (the runtime splits output channels between threads).
+ * other channels or pixels of the call (the runtime splits output channels or rows between threads).
  */
 final class VectorConv1x1Nchw {
     private VectorConv1x1Nchw() {

@@ -17,7 +17,7 @@ import org.shiftnet4j.tensor.Tensor;
  * <p>Tiles. With 16-lane vectors (AVX-512, 32 registers) the main tile is 4 pixels × 4 vectors
  * (16 accumulators): measured on the build machine (Zen 5), it beat 5–12 × 2 and 6–7 × 3, mostly because a wider
  * tile spreads the fixed cost of a tile (offsets, range-check predicates, stores) over more FMAs, which decides the
- * short-K layers (Cin 32–64 reach 88–93% of the FMA peak instead of 74–82% with 7 × 2). With narrower vectors the
+ * short-K layers (Cin 32–64 reach 84–91% of the FMA peak instead of 74–82% with 7 × 2). With narrower vectors the
  * main tile is 5 × 2 (10 accumulators), which fits the 16 registers of AVX2 without spills. Output channels left
  * over after the main tiles go through 7 × 2 (only with 32 registers) and 8 × 1 tiles. The K loop
  * is not unrolled: unrolling it by two measured slower (more general registers live than x86 has).
@@ -28,8 +28,8 @@ import org.shiftnet4j.tensor.Tensor;
  * There is no K blocking: a K×64 weight panel streams from L2 fast enough (Cin 512 runs at ~94% of peak).
  *
  * <p>Summation order. Every output element is {@code bias}, then one FMA per input channel in order, whichever
- * tile computes it, so the bits of a channel do not depend on which other channels share the call (the runtime
- * splits output channels between threads).
+ * tile computes it, so the bits of a channel do not depend on which other channels or pixels share the call (the
+ * runtime splits output channels or rows between threads).
  *
  * <p>Channel tails (fewer than L channels left) land in a per-thread scratch row and only the real channels are
  * copied out, so channel-slice views keep their neighbours.

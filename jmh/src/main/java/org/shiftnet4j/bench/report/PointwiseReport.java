@@ -166,7 +166,7 @@ public final class PointwiseReport {
     private static void appendNetwork(StringBuilder out, Run run, Optional<Run> baseline) {
         out.append("## All of ShiftNet-A's pointwise layers\n\n");
         out.append("Each shape's time times its number of layers, summed (").append(num(networkFlops() / 1e9))
-                .append(" GFLOP per image, 96% of the network's multiply-adds).\n\n");
+                .append(" GFLOP per image).\n\n");
         List<String> header = new ArrayList<>(List.of("layout", "1T µs", "1T % of peak", "2T µs", "2T/1T"));
         if (baseline.isPresent()) header.addAll(List.of("baseline 1T µs", "baseline % of peak", "baseline 2T/1T"));
         MarkdownTable table = new MarkdownTable(header.toArray(String[]::new));
