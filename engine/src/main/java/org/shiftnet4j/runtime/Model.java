@@ -288,10 +288,8 @@ public final class Model {
 
         /** The single consumer of {@code v} when it is of {@code type} and {@code v} is not the graph output. */
         private <T extends Node> T soleConsumer(Value v, Class<T> type) {
-            if (v.equals(graph.output())) return null;
-            List<Node> consumers = graph.consumers(v);
-            if (consumers.size() == 1 && type.isInstance(consumers.get(0))) return type.cast(consumers.get(0));
-            return null;
+            Node n = soleReader(v);
+            return type.isInstance(n) ? type.cast(n) : null;
         }
 
         /** Absorbs a ReLU that alone reads {@code v}; returns the value the fused step must write. */
@@ -358,6 +356,16 @@ public final class Model {
             return new float[][] {scale, shift};
         }
 
+        /** Folds {@code bn} into a conv's weights (one row per output channel) and bias, in place. */
+        private void foldInto(float[] w, float[] bias, int cout, Node.BatchNorm bn) {
+            float[][] ss = scaleShift(bn);
+            int perOut = w.length / cout;
+            for (int o = 0; o < cout; o++) {
+                for (int i = 0; i < perOut; i++) w[o * perOut + i] *= ss[0][o];
+                bias[o] = bias[o] * ss[0][o] + ss[1][o];
+            }
+        }
+
         private Step lowerConv(Node.Conv c) {
             int cin = c.input().channels(), cout = c.output().channels(), k = c.kernelSize();
             float[] w = weights.get(c.param() + ".weight").clone();
@@ -367,12 +375,7 @@ public final class Model {
             Node.BatchNorm bn = soleConsumer(out, Node.BatchNorm.class);
             if (bn != null) {
                 absorbed.add(bn);
-                float[][] ss = scaleShift(bn);
-                int perOut = w.length / cout;
-                for (int o = 0; o < cout; o++) {
-                    for (int i = 0; i < perOut; i++) w[o * perOut + i] *= ss[0][o];
-                    bias[o] = bias[o] * ss[0][o] + ss[1][o];
-                }
+                foldInto(w, bias, cout, bn);
                 out = bn.output();
                 what.append(" + bn");
             }
@@ -381,12 +384,7 @@ public final class Model {
             if (carried != null) {
                 // This conv's output feeds only a folded shift: apply the BN/ReLU that followed the shift here.
                 if (carried.bn() != null) {
-                    float[][] ss = scaleShift(carried.bn());
-                    int perOut = w.length / cout;
-                    for (int o = 0; o < cout; o++) {
-                        for (int i = 0; i < perOut; i++) w[o * perOut + i] *= ss[0][o];
-                        bias[o] = bias[o] * ss[0][o] + ss[1][o];
-                    }
+                    foldInto(w, bias, cout, carried.bn());
                     what.append(" + bn");
                 }
                 relu[0] = carried.relu() != null;

@@ -57,6 +57,12 @@ final class Steps {
         return out;
     }
 
+    /** 1×1 conv weights ({@code cout} rows of {@code cin}) cut into output-channel ranges per thread count. */
+    private static PerParts<Conv1x1Weights> pointwiseWeights(int cin, int cout, float[] w, float[] bias) {
+        return new PerParts<>(cout, Conv1x1Weights[]::new, (from, to) ->
+                new Conv1x1Weights(cin, to - from, range(w, from * cin, to * cin), range(bias, from, to)));
+    }
+
     private static float[] range(float[] a, int from, int to) {
         return Arrays.copyOfRange(a, from, to);
     }
@@ -81,8 +87,7 @@ final class Steps {
             this.kernels = kernels;
             this.stride = stride;
             this.relu = relu;
-            this.weights = new PerParts<>(cout, Conv1x1Weights[]::new, (from, to) ->
-                    new Conv1x1Weights(cin, to - from, range(w, from * cin, to * cin), range(bias, from, to)));
+            this.weights = pointwiseWeights(cin, cout, w, bias);
         }
 
         @Override
@@ -133,8 +138,7 @@ final class Steps {
             this.table = table;
             this.stride = stride;
             this.relu = relu;
-            this.weights = new PerParts<>(cout, Conv1x1Weights[]::new, (from, to) ->
-                    new Conv1x1Weights(cin, to - from, range(w, from * cin, to * cin), range(bias, from, to)));
+            this.weights = pointwiseWeights(cin, cout, w, bias);
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import org.shiftnet4j.kernel.Conv1x1Weights;
 import org.shiftnet4j.kernel.ShiftTable;
+import org.shiftnet4j.kernel.scalar.ScalarKernels;
 import org.shiftnet4j.tensor.Layout;
 import org.shiftnet4j.tensor.Tensor;
 
@@ -56,14 +57,17 @@ final class VectorShiftConv1x1 {
     private static final long VECTOR_BYTES = (long) L * Float.BYTES;
 
     static void shiftConv1x1(Tensor in, ShiftTable table, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
+        if (in.layout() == Layout.NCHW && (stride != 1 || out.width() < L)) {
+            // Strided or narrower than a vector: the runtime never folds these, so the reference serves them.
+            ScalarKernels.INSTANCE.shiftConv1x1(in, table, wt, stride, relu, out);
+            return;
+        }
         long[][] holder = OFFSETS.get();
         long[] offsets = offsets(holder, in, table, wt.inChannels());
         if (in.layout() == Layout.NHWC) {
             nhwc(in, offsets, holder, wt, stride, relu, out);
-        } else if (stride == 1 && out.width() >= L) {
-            nchw(in, offsets, wt, relu, out);
         } else {
-            reference(in, offsets, wt, stride, relu, out);
+            nchw(in, offsets, wt, relu, out);
         }
     }
 
@@ -75,24 +79,6 @@ final class VectorShiftConv1x1 {
             off[ci] = (ci * in.strideC() + table.dy(ci) * in.strideH() + table.dx(ci) * in.strideW()) * Float.BYTES;
         }
         return off;
-    }
-
-    private static void reference(Tensor in, long[] off, Conv1x1Weights wt, int stride, boolean relu, Tensor out) {
-        MemorySegment src = in.segment(), dst = out.segment();
-        int cin = wt.inChannels(), cout = wt.outChannels();
-        float[] bias = wt.bias(), w = wt.outMajor();
-        for (int n = 0; n < out.batch(); n++) {
-            for (int oy = 0; oy < out.height(); oy++) {
-                for (int ox = 0; ox < out.width(); ox++) {
-                    long pixel = in.index(n, 0, oy * stride, ox * stride) * Float.BYTES;
-                    for (int co = 0; co < cout; co++) {
-                        float acc = bias[co];
-                        for (int ci = 0; ci < cin; ci++) acc = Math.fma(w[co * cin + ci], src.get(F, pixel + off[ci]), acc);
-                        dst.setAtIndex(ValueLayout.JAVA_FLOAT, out.index(n, co, oy, ox), relu ? Math.max(acc, 0f) : acc);
-                    }
-                }
-            }
-        }
     }
 
     // ------------------------------------------------------------------------------------------------ NHWC
